@@ -1,0 +1,57 @@
+export { DomainError, isDomainError, type DomainErrorCode } from "./errors";
+export {
+  QUANTITY_DECIMALS,
+  QUANTITY_SCALE,
+  assertQuantityMilli,
+  assertWholeQuantity,
+  formatQuantity,
+  parseQuantity,
+  unitsToMilli,
+  type QuantityMilli,
+} from "./quantity";
+export {
+  DEFAULT_CURRENCY,
+  DEFAULT_LOCALE,
+  assertMinorUnits,
+  divideRoundHalfUp,
+  formatMoney,
+  minorToDecimalString,
+  minorUnitsOf,
+  parseMoney,
+  priceForUnits,
+  priceForWeight,
+  type MinorUnits,
+} from "./money";
+export {
+  compressUpcA,
+  expandUpcE,
+  gtinCheckDigit,
+  isValidGtin,
+  normalizeGtin,
+  parseGtin,
+  withCheckDigit,
+  type EightDigitSymbology,
+  type GtinFormat,
+  type ParsedGtin,
+} from "./gtin";
+export { isPlu, parsePlu, type ParsedPlu } from "./plu";
+export {
+  buildVariableMeasureBarcode,
+  defaultNomenclature,
+  isVariableMeasurePrefix,
+  nomenclatureSchema,
+  parseVariableMeasure,
+  priceCheckDigit,
+  variableMeasureRuleSchema,
+  type Nomenclature,
+  type VariableMeasure,
+  type VariableMeasureLabelInput,
+  type VariableMeasureRule,
+} from "./variable-measure";
+export { classifyScan, type ClassifyScanOptions, type ScanResult } from "./scan";
+export {
+  EARTH_MEAN_RADIUS_METERS,
+  distanceMeters,
+  isWithinRadius,
+  type Coordinates,
+} from "./geo";
