@@ -1,0 +1,120 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { z } from "zod";
+import { readDbEnv } from "./env";
+import { DbError } from "./errors";
+import { PrismaClient } from "./generated/prisma/client";
+import { PostgresListener } from "./listener";
+import { defaultPgliteDataDir, repoRoot } from "./paths";
+
+export type Database = {
+  kind: "pglite" | "postgres";
+  prisma: PrismaClient;
+  /** LISTEN on `channel`; resolves once listening, to a function that stops it. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+};
+
+export type OpenDatabaseOptions = {
+  /** postgres://... for PostgreSQL; otherwise PGlite. Default: DATABASE_URL. */
+  url?: string;
+  /** PGlite data folder, "memory://" for in-memory. Default: PGLITE_DATA_DIR or <root>/.data/pglite. */
+  dataDir?: string;
+  /** PostgreSQL pool size. Default: DATABASE_POOL_SIZE (16). */
+  poolSize?: number;
+};
+
+/** What the migration runner needs to reach the same database the client uses. */
+export type DatabaseConnection =
+  | { kind: "pglite"; pglite: PGlite }
+  | { kind: "postgres"; connectionString: string };
+
+// Keyed by the client, which copies of a Database ({ ...db, extra }) share.
+const connections = new WeakMap<PrismaClient, DatabaseConnection>();
+
+export function connectionOf(db: Database): DatabaseConnection {
+  const connection = connections.get(db.prisma);
+  if (!connection) throw new DbError("DB_CONFIG", "Not a database opened by openDatabase()");
+  return connection;
+}
+
+/** PostgreSQL identifiers: channel names go into LISTEN unquoted-safe, so keep them plain. */
+export const channelSchema = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]{0,62}$/, "channel names are lower-case letters, digits and _ (max 63)");
+
+const optionsSchema = z.object({
+  url: z.string().min(1).optional(),
+  dataDir: z.string().min(1).optional(),
+  poolSize: z.number().int().min(1).max(1000).optional(),
+});
+
+export function isPostgresUrl(url: string | undefined): url is string {
+  return url !== undefined && /^postgres(ql)?:\/\//.test(url);
+}
+
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) {
+    throw new DbError("DB_CONFIG", `Invalid openDatabase options: ${z.prettifyError(parsed.error)}`);
+  }
+  const env = readDbEnv();
+  const url = parsed.data.url ?? env.DATABASE_URL;
+  if (isPostgresUrl(url)) {
+    return openPostgres(url, parsed.data.poolSize ?? env.DATABASE_POOL_SIZE);
+  }
+  return openPglite(parsed.data.dataDir ?? dataDirFromEnv(env.PGLITE_DATA_DIR));
+}
+
+/** Scripts run from different folders (pnpm --filter), so a relative folder means the repo root's. */
+function dataDirFromEnv(dataDir: string | undefined): string {
+  if (!dataDir) return defaultPgliteDataDir;
+  return dataDir.startsWith("memory://") ? dataDir : path.resolve(repoRoot, dataDir);
+}
+
+function openPostgres(connectionString: string, poolSize: number): Database {
+  const pool = new pg.Pool({ connectionString, max: poolSize });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const listener = new PostgresListener(connectionString);
+  const db: Database = {
+    kind: "postgres",
+    prisma,
+    listen: (channel, onPayload) => listener.listen(channelSchema.parse(channel), onPayload),
+    async close() {
+      await listener.close();
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+  connections.set(prisma, { kind: "postgres", connectionString });
+  return db;
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  if (!dataDir.startsWith("memory://")) mkdirSync(path.resolve(dataDir), { recursive: true });
+  const pglite = await PGlite.create({ dataDir });
+  return wrapPglite(pglite);
+}
+
+/** A Database over an already open PGlite instance (closing the Database closes it). */
+export function wrapPglite(pglite: PGlite): Database {
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const db: Database = {
+    kind: "pglite",
+    prisma,
+    async listen(channel, onPayload) {
+      const unlisten = await pglite.listen(channelSchema.parse(channel), onPayload);
+      return () => unlisten();
+    },
+    async close() {
+      await prisma.$disconnect();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+  connections.set(prisma, { kind: "pglite", pglite });
+  return db;
+}
