@@ -7,7 +7,12 @@ export const EARTH_MEAN_RADIUS_METERS = 6_371_008.8;
 
 function assertCoordinates(point: Coordinates, which: string): void {
   const { latitude, longitude } = point;
-  if (!Number.isFinite(latitude) || Math.abs(latitude) > 90 || !Number.isFinite(longitude) || Math.abs(longitude) > 180) {
+  if (
+    !Number.isFinite(latitude) ||
+    Math.abs(latitude) > 90 ||
+    !Number.isFinite(longitude) ||
+    Math.abs(longitude) > 180
+  ) {
     throw new DomainError(
       "COORDINATES_INVALID",
       `Invalid ${which} coordinates (${String(latitude)}, ${String(longitude)}): latitude must be within ±90, longitude within ±180`,

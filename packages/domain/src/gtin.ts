@@ -35,7 +35,9 @@ function assertDigits(code: string, what = "barcode"): void {
 export function gtinCheckDigit(body: string): number {
   assertDigits(body, "GTIN body");
   if (body.length < 1 || body.length > 17) {
-    throw new DomainError("BARCODE_FORMAT", `Invalid GTIN body '${body}': expected 1 to 17 digits`, { code: body });
+    throw new DomainError("BARCODE_FORMAT", `Invalid GTIN body '${body}': expected 1 to 17 digits`, {
+      code: body,
+    });
   }
   let sum = 0;
   for (let index = 0; index < body.length; index += 1) {
@@ -122,9 +124,13 @@ export function compressUpcA(upcA: string): string | null {
   const trimmed = upcA.trim();
   assertDigits(trimmed, "UPC-A");
   if (trimmed.length !== 12) {
-    throw new DomainError("BARCODE_FORMAT", `Invalid UPC-A '${trimmed}': ${trimmed.length} digits, expected 12`, {
-      code: trimmed,
-    });
+    throw new DomainError(
+      "BARCODE_FORMAT",
+      `Invalid UPC-A '${trimmed}': ${trimmed.length} digits, expected 12`,
+      {
+        code: trimmed,
+      },
+    );
   }
   assertCheckDigit(trimmed, "UPC-A");
   const numberSystem = trimmed.charAt(0);
@@ -184,7 +190,9 @@ export function parseGtin(raw: string, options: { symbology?: EightDigitSymbolog
       );
   }
   if (/^0+$/.test(parsed.gtin14.slice(0, -1))) {
-    throw new DomainError("BARCODE_FORMAT", `Invalid barcode '${code}': a GTIN cannot be all zeros`, { code });
+    throw new DomainError("BARCODE_FORMAT", `Invalid barcode '${code}': a GTIN cannot be all zeros`, {
+      code,
+    });
   }
   return parsed;
 }

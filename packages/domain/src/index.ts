@@ -12,6 +12,7 @@ export {
 export {
   DEFAULT_CURRENCY,
   DEFAULT_LOCALE,
+  assertCurrency,
   assertMinorUnits,
   divideRoundHalfUp,
   formatMoney,
@@ -49,9 +50,30 @@ export {
   type VariableMeasureRule,
 } from "./variable-measure";
 export { classifyScan, type ClassifyScanOptions, type ScanResult } from "./scan";
+export { EARTH_MEAN_RADIUS_METERS, distanceMeters, isWithinRadius, type Coordinates } from "./geo";
+export { allocateProportionally } from "./allocation";
 export {
-  EARTH_MEAN_RADIUS_METERS,
-  distanceMeters,
-  isWithinRadius,
-  type Coordinates,
-} from "./geo";
+  BASIS_POINTS,
+  CHINA_VAT_AGRICULTURAL_BP,
+  CHINA_VAT_GENERAL_BP,
+  allocateTax,
+  includedTax,
+  type TaxGroup,
+  type TaxableLine,
+} from "./tax";
+export {
+  MAX_EXHAUSTIVE_PROMOTIONS,
+  cartLineSchema,
+  priceCart,
+  priceCartInputSchema,
+  promotionSchema,
+  unitOfSaleSchema,
+  type AppliedPromotion,
+  type CartLine,
+  type PriceCartInput,
+  type PricedCart,
+  type PricedLine,
+  type Promotion,
+  type PromotionKind,
+  type UnitOfSale,
+} from "./pricing";

@@ -35,11 +35,15 @@ const ISO_4217_EXPONENT_OVERRIDES: Readonly<Record<string, number>> = {
 const knownCurrencies = new Set(Intl.supportedValuesOf("currency"));
 const exponentCache = new Map<string, number>();
 
-function assertCurrency(currency: string): void {
+export function assertCurrency(currency: string): void {
   if (!knownCurrencies.has(currency)) {
-    throw new DomainError("CURRENCY_UNKNOWN", `Unknown currency '${currency}': expected an ISO 4217 code like CNY`, {
-      currency,
-    });
+    throw new DomainError(
+      "CURRENCY_UNKNOWN",
+      `Unknown currency '${currency}': expected an ISO 4217 code like CNY`,
+      {
+        currency,
+      },
+    );
   }
 }
 
@@ -58,9 +62,13 @@ export function minorUnitsOf(currency: string = DEFAULT_CURRENCY): number {
 
 export function assertMinorUnits(amountMinor: number, what = "Amount"): asserts amountMinor is MinorUnits {
   if (!Number.isSafeInteger(amountMinor)) {
-    throw new DomainError("MONEY_RANGE", `${what} ${String(amountMinor)} is not a safe integer of minor units`, {
-      amountMinor,
-    });
+    throw new DomainError(
+      "MONEY_RANGE",
+      `${what} ${String(amountMinor)} is not a safe integer of minor units`,
+      {
+        amountMinor,
+      },
+    );
   }
 }
 
@@ -130,7 +138,10 @@ export function parseMoney(text: string, currency: string = DEFAULT_CURRENCY): M
   }
   const minor = BigInt(whole) * 10n ** BigInt(exponent) + BigInt(fraction.padEnd(exponent, "0") || "0");
   if (minor > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new DomainError("MONEY_RANGE", `Invalid amount '${trimmed}': too large`, { input: trimmed, currency });
+    throw new DomainError("MONEY_RANGE", `Invalid amount '${trimmed}': too large`, {
+      input: trimmed,
+      currency,
+    });
   }
   return Number(minor);
 }
@@ -148,7 +159,9 @@ export function divideRoundHalfUp(numerator: bigint, denominator: bigint): bigin
 
 function toSafeMinor(value: bigint, what: string): MinorUnits {
   if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new DomainError("MONEY_RANGE", `${what} exceeds the largest safe amount`, { value: value.toString() });
+    throw new DomainError("MONEY_RANGE", `${what} exceeds the largest safe amount`, {
+      value: value.toString(),
+    });
   }
   return Number(value);
 }

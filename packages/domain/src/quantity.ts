@@ -33,13 +33,19 @@ export function parseQuantity(input: string | number): QuantityMilli {
     });
   }
   if (text.startsWith("-")) {
-    throw new DomainError("QUANTITY_RANGE", `Invalid quantity ${shown}: must not be negative`, { input: text });
+    throw new DomainError("QUANTITY_RANGE", `Invalid quantity ${shown}: must not be negative`, {
+      input: text,
+    });
   }
   const match = DECIMAL.exec(text);
   if (!match) {
-    throw new DomainError("QUANTITY_FORMAT", `Invalid quantity ${shown}: expected a decimal number like 1.5`, {
-      input: text,
-    });
+    throw new DomainError(
+      "QUANTITY_FORMAT",
+      `Invalid quantity ${shown}: expected a decimal number like 1.5`,
+      {
+        input: text,
+      },
+    );
   }
   const whole = match[1] ?? "";
   const fraction = match[2] ?? "";

@@ -82,7 +82,9 @@ export function classifyScan(
   if (text === "") throw new DomainError("BARCODE_FORMAT", "Empty scan: no digits were read", { code: raw });
   const digits = gtinFromElementString(text) ?? text;
   if (!/^\d+$/.test(digits)) {
-    throw new DomainError("BARCODE_FORMAT", `Invalid barcode '${text}': only digits are allowed`, { code: text });
+    throw new DomainError("BARCODE_FORMAT", `Invalid barcode '${text}': only digits are allowed`, {
+      code: text,
+    });
   }
   if (digits.length === 4 || digits.length === 5) {
     const plu = parsePlu(digits);

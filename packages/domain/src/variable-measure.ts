@@ -37,7 +37,8 @@ export const variableMeasureRuleSchema = z
     name: z.string().optional(),
   })
   .superRefine((rule, context) => {
-    const used = rule.prefix.length + rule.itemDigits + (rule.hasPriceCheckDigit ? 1 : 0) + rule.valueDigits + 1;
+    const used =
+      rule.prefix.length + rule.itemDigits + (rule.hasPriceCheckDigit ? 1 : 0) + rule.valueDigits + 1;
     if (used !== 13) {
       context.addIssue({
         code: "custom",
@@ -142,13 +143,18 @@ function weighted(table: readonly number[], digit: string): number {
  */
 export function priceCheckDigit(value: string): number {
   if (!/^\d{4,5}$/.test(value)) {
-    throw new DomainError("BARCODE_FORMAT", `Invalid price field '${value}': expected 4 or 5 digits`, { value });
+    throw new DomainError("BARCODE_FORMAT", `Invalid price field '${value}': expected 4 or 5 digits`, {
+      value,
+    });
   }
   const digits = [...value];
   if (digits.length === 4) {
     const [a = "0", b = "0", c = "0", d = "0"] = digits;
     const sum =
-      weighted(WEIGHT_2_MINUS, a) + weighted(WEIGHT_2_MINUS, b) + weighted(WEIGHT_3, c) + weighted(WEIGHT_5_MINUS, d);
+      weighted(WEIGHT_2_MINUS, a) +
+      weighted(WEIGHT_2_MINUS, b) +
+      weighted(WEIGHT_3, c) +
+      weighted(WEIGHT_5_MINUS, d);
     return (sum * 3) % 10;
   }
   const [a = "0", b = "0", c = "0", d = "0", e = "0"] = digits;
@@ -275,15 +281,31 @@ export function parseVariableMeasure(
   }
   const amount = Number(value);
   if (amount === 0) {
-    throw new DomainError("BARCODE_ZERO_MEASURE", `Label '${code}' for item ${itemReference} carries a zero ${rule.kind}`, {
-      code,
-      itemReference,
-    });
+    throw new DomainError(
+      "BARCODE_ZERO_MEASURE",
+      `Label '${code}' for item ${itemReference} carries a zero ${rule.kind}`,
+      {
+        code,
+        itemReference,
+      },
+    );
   }
   if (rule.kind === "weight") {
-    return { code, prefix: rule.prefix, itemReference, kind: "weight", weightG: amount * decimalScale(rule.valueDecimals, 6) };
+    return {
+      code,
+      prefix: rule.prefix,
+      itemReference,
+      kind: "weight",
+      weightG: amount * decimalScale(rule.valueDecimals, 6),
+    };
   }
-  return { code, prefix: rule.prefix, itemReference, kind: "price", priceMinor: amount * priceScale(rule, currency) };
+  return {
+    code,
+    prefix: rule.prefix,
+    itemReference,
+    kind: "price",
+    priceMinor: amount * priceScale(rule, currency),
+  };
 }
 
 export type VariableMeasureLabelInput =
@@ -304,7 +326,9 @@ export function buildVariableMeasureBarcode(
   const { itemReference } = input;
   const kind = input.weightG === undefined ? "price" : "weight";
   const rule = rules
-    .filter((r) => itemReference.startsWith(r.prefix) && r.prefix.length + r.itemDigits === itemReference.length)
+    .filter(
+      (r) => itemReference.startsWith(r.prefix) && r.prefix.length + r.itemDigits === itemReference.length,
+    )
     .sort((a, b) => b.prefix.length - a.prefix.length)[0];
   if (!rule || !/^\d+$/.test(itemReference)) {
     throw new DomainError(
