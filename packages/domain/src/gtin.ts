@@ -23,6 +23,7 @@ export type ParsedGtin = {
 const DIGITS = /^\d+$/;
 
 function assertDigits(code: string, what = "barcode"): void {
+  if (code === "") throw new DomainError("BARCODE_FORMAT", `Empty ${what}: no digits were read`, { code });
   if (!DIGITS.test(code)) {
     throw new DomainError("BARCODE_FORMAT", `Invalid ${what} '${code}': only digits are allowed`, { code });
   }

@@ -123,7 +123,7 @@ export function parseMoney(text: string, currency: string = DEFAULT_CURRENCY): M
   if (!match) {
     throw new DomainError(
       "MONEY_FORMAT",
-      `Invalid amount '${trimmed}': expected digits with an optional decimal point, like ${exponent === 0 ? "1234" : `12.${"3".repeat(exponent)}`}`,
+      `Invalid amount '${trimmed}': expected digits with an optional decimal point, like ${minorToDecimalString(1234, currency)}`,
       { input: trimmed, currency },
     );
   }
