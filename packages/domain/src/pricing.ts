@@ -288,7 +288,6 @@ class Pricer {
         this.weightLinesByProduct.set(line.productId, weighed);
       }
     }
-    for (const slots of this.slotsByProduct.values()) slots.sort(byPriceThenLine);
   }
 
   initialState(lineCount: number): State {
