@@ -166,8 +166,8 @@ export type PricedCart = {
 
 type ParsedPromotion = z.output<typeof promotionSchema>;
 
-/** Units of one EACH line still free for promotions. */
-type Slot = { line: number; productId: string; price: number; units: number };
+/** An EACH line as a source of units at its price; how many are still free lives in State. */
+type Slot = { line: number; price: number };
 type Part = { line: number; price: number; units: number };
 /** `times` identical groups, each made of `parts` (most expensive first). */
 type GroupRun = { times: number; parts: Part[]; sum: number };
@@ -280,7 +280,7 @@ class Pricer {
     for (const line of lines) {
       if (line.unitOfSale === "EACH") {
         const slots = this.slotsByProduct.get(line.productId) ?? [];
-        slots.push({ line: line.index, productId: line.productId, price: line.price, units: line.units });
+        slots.push({ line: line.index, price: line.price });
         this.slotsByProduct.set(line.productId, slots);
       } else {
         const weighed = this.weightLinesByProduct.get(line.productId) ?? [];
