@@ -59,7 +59,9 @@ async function run(argv: string[]): Promise<number> {
         console.log("No schema changes: the migrations already produce prisma/schema.prisma.");
         return 0;
       }
-      console.log(`Wrote ${path.relative(repoRoot, created.path)}. Review the SQL, then run pnpm db:migrate.`);
+      console.log(
+        `Wrote ${path.relative(repoRoot, created.path)}. Review the SQL, then run pnpm db:migrate.`,
+      );
       return 0;
     }
     case "status":
@@ -72,7 +74,9 @@ async function run(argv: string[]): Promise<number> {
         }
         const pending = states.filter((migration) => migration.state === "pending").length;
         const trouble = states.filter((m) => m.state !== "applied" && m.state !== "pending");
-        console.log(pending === 0 ? "Database schema is up to date." : `${pending} pending: run pnpm db:migrate.`);
+        console.log(
+          pending === 0 ? "Database schema is up to date." : `${pending} pending: run pnpm db:migrate.`,
+        );
         return trouble.length === 0 ? 0 : 1;
       });
     case "check-ledger":

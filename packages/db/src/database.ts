@@ -6,10 +6,12 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { z } from "zod";
 import { readDbEnv } from "./env";
+import { lockDataDir } from "./data-dir-lock";
 import { DbError } from "./errors";
 import { PrismaClient } from "./generated/prisma/client";
 import { PostgresListener } from "./listener";
 import { defaultPgliteDataDir, repoRoot } from "./paths";
+import { serializeTransactions } from "./serialize-transactions";
 
 export type Database = {
   kind: "pglite" | "postgres";
@@ -30,8 +32,7 @@ export type OpenDatabaseOptions = {
 
 /** What the migration runner needs to reach the same database the client uses. */
 export type DatabaseConnection =
-  | { kind: "pglite"; pglite: PGlite }
-  | { kind: "postgres"; connectionString: string };
+  { kind: "pglite"; pglite: PGlite } | { kind: "postgres"; connectionString: string };
 
 // Keyed by the client, which copies of a Database ({ ...db, extra }) share.
 const connections = new WeakMap<PrismaClient, DatabaseConnection>();
@@ -42,10 +43,18 @@ export function connectionOf(db: Database): DatabaseConnection {
   return connection;
 }
 
-/** PostgreSQL identifiers: channel names go into LISTEN unquoted-safe, so keep them plain. */
-export const channelSchema = z
-  .string()
-  .regex(/^[a-z_][a-z0-9_]{0,62}$/, "channel names are lower-case letters, digits and _ (max 63)");
+// Channel names go into LISTEN as bare identifiers, so only plain lower-case names are accepted.
+const channelSchema = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/);
+
+function channelName(channel: string): string {
+  if (!channelSchema.safeParse(channel).success) {
+    throw new DbError(
+      "DB_CHANNEL",
+      `Cannot listen on '${channel}': channel names are lower-case letters, digits and _ (at most 63)`,
+    );
+  }
+  return channel;
+}
 
 const optionsSchema = z.object({
   url: z.string().min(1).optional(),
@@ -83,7 +92,9 @@ function openPostgres(connectionString: string, poolSize: number): Database {
   const db: Database = {
     kind: "postgres",
     prisma,
-    listen: (channel, onPayload) => listener.listen(channelSchema.parse(channel), onPayload),
+    async listen(channel, onPayload) {
+      return await listener.listen(channelName(channel), onPayload);
+    },
     async close() {
       await listener.close();
       await prisma.$disconnect();
@@ -95,24 +106,32 @@ function openPostgres(connectionString: string, poolSize: number): Database {
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
-  if (!dataDir.startsWith("memory://")) mkdirSync(path.resolve(dataDir), { recursive: true });
-  const pglite = await PGlite.create({ dataDir });
-  return wrapPglite(pglite);
+  if (dataDir.startsWith("memory://")) return wrapPglite(await PGlite.create({ dataDir }));
+  const folder = path.resolve(dataDir);
+  mkdirSync(folder, { recursive: true });
+  const unlock = lockDataDir(folder);
+  try {
+    return wrapPglite(await PGlite.create({ dataDir: folder }), unlock);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
 }
 
 /** A Database over an already open PGlite instance (closing the Database closes it). */
-export function wrapPglite(pglite: PGlite): Database {
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+export function wrapPglite(pglite: PGlite, onClosed?: () => void): Database {
+  const prisma = serializeTransactions(new PrismaClient({ adapter: new PrismaPGlite(pglite) }));
   const db: Database = {
     kind: "pglite",
     prisma,
     async listen(channel, onPayload) {
-      const unlisten = await pglite.listen(channelSchema.parse(channel), onPayload);
+      const unlisten = await pglite.listen(channelName(channel), onPayload);
       return () => unlisten();
     },
     async close() {
       await prisma.$disconnect();
       if (!pglite.closed) await pglite.close();
+      onClosed?.();
     },
   };
   connections.set(prisma, { kind: "pglite", pglite });

@@ -1,8 +1,6 @@
 import { z } from "zod";
 
-const postgresUrl = z
-  .string()
-  .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL");
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL");
 
 const schema = z.object({
   /** PostgreSQL server; unset means embedded PGlite in PGLITE_DATA_DIR. */

@@ -1,8 +1,10 @@
 export type DbErrorCode =
   | "DB_CONFIG"
   | "DB_CHANNEL"
+  | "DB_LOCKED"
+  | "DB_NESTED_TRANSACTION"
   | "MIGRATION_FAILED"
-  | "MIGRATIONS_INVALID"
+  | "MIGRATION_NAME"
   | "SCHEMA_ENGINE";
 
 /** An error of the database layer, with a code callers can branch on. */

@@ -53,10 +53,7 @@ export type MigrateOptions = { migrationsDir?: string };
  * pending migration runs as one script and is recorded in `_prisma_migrations`; a migration that
  * failed before stops everything until it is resolved.
  */
-export async function migrate(
-  db: Database,
-  options: MigrateOptions = {},
-): Promise<{ applied: string[] }> {
+export async function migrate(db: Database, options: MigrateOptions = {}): Promise<{ applied: string[] }> {
   const migrationsList = await readMigrationsList(options.migrationsDir);
   const adapters = engineAdapterFactoryFor(connectionOf(db));
   try {
@@ -91,19 +88,16 @@ export async function diffMigrationsToSchema(options: DiffOptions = {}): Promise
   // A project without migrations yet has no lock file; this project is PostgreSQL either way.
   migrationsList.lockfile.content ??= migrationLockfile;
   const scratch = await PGlite.create({ dataDir: "memory://" });
-  const adapters = pgliteEngineAdapterFactory(scratch);
+  const adapters = pgliteEngineAdapterFactory(scratch, { shadow: "self" });
   try {
-    const result = await withSchemaEngine(
-      adapters.factory,
-      { path: schemaFile, content: schema },
-      (engine) =>
-        engine.diff({
-          from: { tag: "migrations", ...migrationsList },
-          to: { tag: "schemaDatamodel", files: [{ path: schemaFile, content: schema }] },
-          script: true,
-          exitCode: true,
-          filters: noFilters,
-        }),
+    const result = await withSchemaEngine(adapters.factory, { path: schemaFile, content: schema }, (engine) =>
+      engine.diff({
+        from: { tag: "migrations", ...migrationsList },
+        to: { tag: "schemaDatamodel", files: [{ path: schemaFile, content: schema }] },
+        script: true,
+        exitCode: true,
+        filters: noFilters,
+      }),
     );
     // With exitCode set, the engine answers 0 for "no difference" and 2 for "there is a diff".
     return result.exitCode === 0 ? "" : (result.stdout ?? "");
@@ -118,7 +112,12 @@ export const migrationNameSchema = z
   .trim()
   .min(1, "give the migration a name")
   .max(200)
-  .transform((name) => name.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, ""))
+  .transform((name) =>
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "_")
+      .replace(/^_+|_+$/g, ""),
+  )
   .pipe(z.string().min(1, "the name needs at least one letter or digit"));
 
 /** Prisma's folder prefix: the UTC time as YYYYMMDDHHMMSS. */
@@ -134,7 +133,14 @@ export async function createMigration(
   name: string,
   options: DiffOptions & { now?: Date } = {},
 ): Promise<{ name: string; path: string; sql: string } | undefined> {
-  const slug = migrationNameSchema.parse(name);
+  const parsedName = migrationNameSchema.safeParse(name);
+  if (!parsedName.success) {
+    throw new DbError(
+      "MIGRATION_NAME",
+      `Invalid migration name '${name}': ${z.prettifyError(parsedName.error)}`,
+    );
+  }
+  const slug = parsedName.data;
   const dir = options.migrationsDir ?? defaultMigrationsDir;
   const sql = await diffMigrationsToSchema(options);
   if (sql.trim() === "") return undefined;
@@ -168,10 +174,7 @@ type AppliedRow = {
 };
 
 /** Applied and pending migrations, and the ones that failed or were edited after applying. */
-export async function migrationStatus(
-  db: Database,
-  options: MigrateOptions = {},
-): Promise<MigrationState[]> {
+export async function migrationStatus(db: Database, options: MigrateOptions = {}): Promise<MigrationState[]> {
   const list = await readMigrationsList(options.migrationsDir);
   const [{ exists }] = await db.prisma.$queryRaw<[{ exists: boolean }]>`
     SELECT to_regclass('_prisma_migrations') IS NOT NULL AS "exists"`;
