@@ -6,7 +6,7 @@ import { migrate, openDatabase } from "@store/db";
 import { startInventoryService } from "@store/inventory";
 import { isSeeded, seedDemoStore } from "@store/prisma/seed";
 import { pino } from "pino";
-import { readDemoEnv } from "./env.ts";
+import { readDemoEnv } from "./env";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const storeAppEntry = path.join(repoRoot, "apps/store/build/index.js");
