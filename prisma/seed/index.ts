@@ -1,0 +1,23 @@
+export {
+  DEFAULT_BASE_TIME,
+  DEFAULT_PRODUCT_COUNT,
+  DEFAULT_SEED,
+  DEMO_STORE,
+  parseSeedOptions,
+  planDemoStore,
+  seedOptionsSchema,
+  type DemoStorePlan,
+  type SeedOptions,
+  type StoreSeed,
+} from "./plan";
+export {
+  FAMILY_COUNT,
+  catalogCapacity,
+  generateCatalog,
+  type CatalogOptions,
+  type CatalogSeed,
+  type ProductSeed,
+} from "./catalog";
+export { SALES_ZONES, generateLayout, homeZoneOf, type LocationSeed } from "./layout";
+export { demoToken, hashPin, hashToken, tokenPrefix, verifyPin, DEMO_SECRET } from "./credentials";
+export type { DemoCredentials } from "./people";

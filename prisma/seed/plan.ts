@@ -1,0 +1,109 @@
+import { defaultNomenclature, type Nomenclature } from "@store/domain";
+import { z } from "zod";
+import { FAMILY_COUNT, catalogCapacity, generateCatalog, type CatalogSeed } from "./catalog";
+import { seedId } from "./ids";
+import { assignHomes, generateLayout, type LocationSeed } from "./layout";
+import { planPeople, type PeopleSeed } from "./people";
+import { planPromotions, type PromotionSeed } from "./promotions";
+import { createRandom } from "./random";
+import { planOpeningStock, type OpeningStock } from "./stock";
+
+/** Prices, promotions and opening stock start here unless told otherwise; never "now". */
+export const DEFAULT_BASE_TIME = new Date("2026-11-01T00:00:00+08:00");
+export const DEFAULT_PRODUCT_COUNT = 600;
+export const DEFAULT_SEED = "store-node demo";
+
+export type StoreSeed = {
+  id: string;
+  code: string;
+  name: string;
+  currency: string;
+  locale: string;
+  timezone: string;
+  latitude: number;
+  longitude: number;
+  deliveryRadiusM: number;
+  deliveryPromiseMin: number;
+  nomenclature: Nomenclature;
+};
+
+/** The demo store: a Hema-style fulfillment node by Jing'an Temple, Shanghai. */
+export const DEMO_STORE = {
+  code: "SH-001",
+  name: "Daily Harvest Jing'an 日日丰静安店",
+  currency: "CNY",
+  locale: "zh-CN",
+  timezone: "Asia/Shanghai",
+  latitude: 31.2234,
+  longitude: 121.4453,
+  deliveryRadiusM: 3000,
+  deliveryPromiseMin: 30,
+} as const;
+
+export const seedOptionsSchema = z.object({
+  /** How many products (default 600); large values make benchmark catalogs. */
+  productCount: z.number().int().min(FAMILY_COUNT).optional(),
+  /** When prices and promotions start and the opening stock is booked. */
+  baseTime: z
+    .date()
+    .refine((date) => !Number.isNaN(date.getTime()), "baseTime must be a valid date")
+    .optional(),
+  /** The text the pseudo-random generator starts from: another seed, another (equally valid) store. */
+  seed: z.string().min(1).optional(),
+});
+export type SeedOptions = z.input<typeof seedOptionsSchema>;
+
+export type DemoStorePlan = {
+  baseTime: Date;
+  store: StoreSeed;
+  catalog: CatalogSeed;
+  locations: LocationSeed[];
+  homes: ReadonlyMap<string, LocationSeed>;
+  stock: OpeningStock[];
+  promotions: PromotionSeed[];
+  people: PeopleSeed;
+};
+
+export function parseSeedOptions(options: SeedOptions = {}) {
+  const parsed = seedOptionsSchema.safeParse(options);
+  if (!parsed.success) throw new RangeError(`Invalid seed options: ${z.prettifyError(parsed.error)}`);
+  const productCount = parsed.data.productCount ?? DEFAULT_PRODUCT_COUNT;
+  const capacity = catalogCapacity();
+  if (productCount > capacity) {
+    throw new RangeError(
+      `Invalid seed options: productCount ${productCount} exceeds the ${capacity} products the assortment can generate`,
+    );
+  }
+  return {
+    productCount,
+    baseTime: parsed.data.baseTime ?? DEFAULT_BASE_TIME,
+    seed: parsed.data.seed ?? DEFAULT_SEED,
+  };
+}
+
+/**
+ * Everything the demo store consists of, computed without a database: the seed inserts it as
+ * is, and unit tests check it. The same options always give the same plan.
+ */
+export function planDemoStore(options: SeedOptions = {}): DemoStorePlan {
+  const { productCount, baseTime, seed } = parseSeedOptions(options);
+  const store: StoreSeed = {
+    ...DEMO_STORE,
+    id: seedId("store", DEMO_STORE.code),
+    nomenclature: defaultNomenclature,
+  };
+  const catalog = generateCatalog({ productCount, nomenclature: store.nomenclature, seed });
+  const locations = generateLayout(DEMO_STORE.code);
+  const homes = assignHomes(catalog.products, locations);
+  const stock = planOpeningStock(catalog.products, homes, locations, createRandom(`${seed}/stock`));
+  return {
+    baseTime,
+    store,
+    catalog,
+    locations,
+    homes,
+    stock,
+    promotions: planPromotions(store.code, catalog.products),
+    people: planPeople(store.code, locations),
+  };
+}
