@@ -62,8 +62,8 @@ const optionsSchema = z.object({
   poolSize: z.number().int().min(1).max(1000).optional(),
 });
 
-export function isPostgresUrl(url: string | undefined): url is string {
-  return url !== undefined && /^postgres(ql)?:\/\//.test(url);
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
 }
 
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
@@ -73,8 +73,15 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   }
   const env = readDbEnv();
   const url = parsed.data.url ?? env.DATABASE_URL;
-  if (isPostgresUrl(url)) {
+  if (url !== undefined && isPostgresUrl(url)) {
     return openPostgres(url, parsed.data.poolSize ?? env.DATABASE_POOL_SIZE);
+  }
+  if (url?.startsWith("memory://")) return openPglite(url);
+  if (url !== undefined) {
+    throw new DbError(
+      "DB_CONFIG",
+      `Cannot open '${url}': the url is postgres://... (PostgreSQL) or memory:// (in-memory PGlite); a PGlite folder goes in dataDir`,
+    );
   }
   return openPglite(parsed.data.dataDir ?? dataDirFromEnv(env.PGLITE_DATA_DIR));
 }

@@ -75,29 +75,40 @@ export async function withSchemaEngine<T>(
   schema: EngineSchema | undefined,
   work: (engine: SchemaEngine) => Promise<T>,
 ): Promise<T> {
+  if (earlierPanic !== undefined) {
+    throw new DbError(
+      "SCHEMA_ENGINE",
+      `The schema engine panicked earlier in this process (${earlierPanic}) and cannot run again; restart the process`,
+    );
+  }
   const glue = await loadGlue();
-  const logs: string[] = [];
   let engine: SchemaEngine | undefined;
   try {
     engine = await glue.SchemaEngine.new(
       { datamodels: schema ? [[schema.path, schema.content]] : undefined },
-      (log: string) => logs.push(log),
+      // Progress logs only: every call returns its result or throws its error.
+      () => undefined,
       bindMigrationAwareSqlAdapterFactory(adapterFactory),
     );
     return await work(engine);
   } catch (error) {
     throw engineError(error);
   } finally {
-    engine?.free();
+    // A panic aborts the wasm mid-call, leaving the engine borrowed: freeing it would throw.
+    if (earlierPanic === undefined) engine?.free();
   }
 }
+
+/** Set by the first panic: the wasm instance is left in an undefined state afterwards. */
+let earlierPanic: string | undefined;
 
 function engineError(error: unknown): DbError {
   if (error instanceof DbError) return error;
   if (error instanceof WebAssembly.RuntimeError) {
-    const message = panics.get() || error.message;
-    panics.set_message("");
-    return new DbError("SCHEMA_ENGINE", `Prisma schema engine panicked: ${message}`, { cause: error });
+    earlierPanic = panics.get() || error.message;
+    return new DbError("SCHEMA_ENGINE", `Prisma schema engine panicked: ${earlierPanic}`, {
+      cause: error,
+    });
   }
   const message = error instanceof Error ? error.message : describe(error);
   return new DbError("SCHEMA_ENGINE", message, { cause: error });
