@@ -1,3 +1,4 @@
+export { seedDemoStore, isSeeded, summarize, type SeedSummary } from "./seed";
 export {
   DEFAULT_BASE_TIME,
   DEFAULT_PRODUCT_COUNT,
@@ -20,4 +21,4 @@ export {
 } from "./catalog";
 export { SALES_ZONES, generateLayout, homeZoneOf, type LocationSeed } from "./layout";
 export { demoToken, hashPin, hashToken, tokenPrefix, verifyPin, DEMO_SECRET } from "./credentials";
-export type { DemoCredentials } from "./people";
+export { demoCredentials, type DemoCredentials } from "./people";

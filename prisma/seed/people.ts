@@ -53,6 +53,30 @@ const ATTENDANT_PIN = "2468";
 const KIOSK_COUNT = 4;
 const HANDHELD_COUNT = 2;
 
+/** The demo store's plaintext credentials; they depend on the store code only. */
+export function demoCredentials(storeCode: string): DemoCredentials {
+  const kiosks = Array.from({ length: KIOSK_COUNT }, (_, index) =>
+    demoToken(storeCode, `kiosk-${index + 1}`),
+  );
+  const pickers = Array.from({ length: HANDHELD_COUNT }, (_, index) =>
+    demoToken(storeCode, `picker-${index + 1}`),
+  );
+  const [kiosk] = kiosks;
+  const [picker] = pickers;
+  if (!kiosk || !picker) throw new Error("The demo store needs at least one kiosk and one picker");
+  return {
+    manager: demoToken(storeCode, "manager"),
+    kiosk,
+    kiosks,
+    picker,
+    pickers,
+    bridge: demoToken(storeCode, "bridge"),
+    channel: demoToken(storeCode, "channel"),
+    attendantBadge: ATTENDANT_BADGE,
+    attendantPin: ATTENDANT_PIN,
+  };
+}
+
 /**
  * Staff, devices and API tokens of the demo store: a manager, two pickers with a handheld each,
  * a kiosk attendant (badge + PIN), four self-checkout kiosks at the checkout lanes, the firmware
@@ -107,47 +131,40 @@ export function planPeople(storeCode: string, locations: readonly LocationSeed[]
   );
   const bridge = device("bridge", "BRIDGE", "store-firmware-bridge", "Firmware bridge", null, "0.1.0");
 
-  const tokens: TokenSeed[] = [];
-  const issue = (name: string, role: Role, owner: { userId?: string; deviceId?: string }): string => {
-    const token = demoToken(storeCode, name);
-    tokens.push({
-      id: seedId("token", key(name)),
-      name,
-      prefix: tokenPrefix(token),
-      tokenHash: hashToken(token),
-      role,
-      userId: owner.userId ?? null,
-      deviceId: owner.deviceId ?? null,
-    });
-    return token;
-  };
-  const managerToken = issue("manager", "MANAGER", { userId: manager.id });
-  const kioskTokens = kiosks.map((kiosk, index) =>
-    issue(`kiosk-${index + 1}`, "KIOSK", { deviceId: kiosk.id }),
-  );
-  const pickerTokens = pickers.map((picker, index) =>
-    issue(`picker-${index + 1}`, "PICKER", { userId: picker.id, deviceId: handhelds[index]?.id }),
-  );
-  const bridgeToken = issue("bridge", "BRIDGE", { deviceId: bridge.id });
-  const channelToken = issue("channel", "CHANNEL", {});
-  const [kioskToken] = kioskTokens;
-  const [pickerToken] = pickerTokens;
-  if (!kioskToken || !pickerToken) throw new Error("The demo store needs at least one kiosk and one picker");
+  const credentials = demoCredentials(storeCode);
+  const token = (
+    name: string,
+    plaintext: string,
+    role: Role,
+    owner: { userId?: string; deviceId?: string },
+  ) => ({
+    id: seedId("token", key(name)),
+    name,
+    prefix: tokenPrefix(plaintext),
+    tokenHash: hashToken(plaintext),
+    role,
+    userId: owner.userId ?? null,
+    deviceId: owner.deviceId ?? null,
+  });
+  const tokens: TokenSeed[] = [
+    token("manager", credentials.manager, "MANAGER", { userId: manager.id }),
+    ...credentials.kiosks.map((plaintext, index) =>
+      token(`kiosk-${index + 1}`, plaintext, "KIOSK", { deviceId: kiosks[index]?.id }),
+    ),
+    ...credentials.pickers.map((plaintext, index) =>
+      token(`picker-${index + 1}`, plaintext, "PICKER", {
+        userId: pickers[index]?.id,
+        deviceId: handhelds[index]?.id,
+      }),
+    ),
+    token("bridge", credentials.bridge, "BRIDGE", { deviceId: bridge.id }),
+    token("channel", credentials.channel, "CHANNEL", {}),
+  ];
 
   return {
     users: [manager, ...pickers, attendant],
     devices: [...kiosks, ...handhelds, bridge],
     tokens,
-    credentials: {
-      manager: managerToken,
-      kiosk: kioskToken,
-      kiosks: kioskTokens,
-      picker: pickerToken,
-      pickers: pickerTokens,
-      bridge: bridgeToken,
-      channel: channelToken,
-      attendantBadge: ATTENDANT_BADGE,
-      attendantPin: ATTENDANT_PIN,
-    },
+    credentials,
   };
 }

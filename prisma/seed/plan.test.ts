@@ -11,7 +11,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { CATEGORIES, DEPARTMENTS } from "./categories";
 import { verifyPin } from "./credentials";
 import { homeZoneOf } from "./layout";
-import { FAMILY_COUNT, catalogCapacity, planDemoStore, type DemoStorePlan, type ProductSeed } from "./index";
+import {
+  FAMILY_COUNT,
+  catalogCapacity,
+  demoCredentials,
+  planDemoStore,
+  type DemoStorePlan,
+  type ProductSeed,
+} from "./index";
 
 const HAN = /\p{Script=Han}/u;
 
@@ -262,6 +269,8 @@ describe("planDemoStore", () => {
       expect(token).toMatch(/^demo-[a-z]+(-\d)?-[0-9a-f]{32}$/);
     }
     expect(credentials.manager).toMatch(/^demo-manager-/);
+    expect(demoCredentials(plan.store.code)).toEqual(credentials);
+    expect(demoCredentials("BJ-002").manager).not.toBe(credentials.manager);
     const attendant = users.find((user) => user.role === "ATTENDANT");
     expect(attendant?.badgeCode).toBe(credentials.attendantBadge);
     expect(attendant?.pinHash).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
