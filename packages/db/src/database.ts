@@ -24,7 +24,10 @@ export type Database = {
 export type OpenDatabaseOptions = {
   /** postgres://... for PostgreSQL; otherwise PGlite. Default: DATABASE_URL. */
   url?: string;
-  /** PGlite data folder, "memory://" for in-memory. Default: PGLITE_DATA_DIR or <root>/.data/pglite. */
+  /**
+   * PGlite data folder (relative to the repository root), "memory://" for in-memory.
+   * Default: PGLITE_DATA_DIR or <root>/.data/pglite.
+   */
   dataDir?: string;
   /** PostgreSQL pool size. Default: DATABASE_POOL_SIZE (16). */
   poolSize?: number;
@@ -83,11 +86,11 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
       `Cannot open '${url}': the url is postgres://... (PostgreSQL) or memory:// (in-memory PGlite); a PGlite folder goes in dataDir`,
     );
   }
-  return openPglite(parsed.data.dataDir ?? dataDirFromEnv(env.PGLITE_DATA_DIR));
+  return openPglite(resolveDataDir(parsed.data.dataDir ?? env.PGLITE_DATA_DIR));
 }
 
 /** Scripts run from different folders (pnpm --filter), so a relative folder means the repo root's. */
-function dataDirFromEnv(dataDir: string | undefined): string {
+function resolveDataDir(dataDir: string | undefined): string {
   if (!dataDir) return defaultPgliteDataDir;
   return dataDir.startsWith("memory://") ? dataDir : path.resolve(repoRoot, dataDir);
 }
@@ -114,11 +117,10 @@ function openPostgres(connectionString: string, poolSize: number): Database {
 
 async function openPglite(dataDir: string): Promise<Database> {
   if (dataDir.startsWith("memory://")) return wrapPglite(await PGlite.create({ dataDir }));
-  const folder = path.resolve(dataDir);
-  mkdirSync(folder, { recursive: true });
-  const unlock = lockDataDir(folder);
+  mkdirSync(dataDir, { recursive: true });
+  const unlock = lockDataDir(dataDir);
   try {
-    return wrapPglite(await PGlite.create({ dataDir: folder }), unlock);
+    return wrapPglite(await PGlite.create({ dataDir }), unlock);
   } catch (error) {
     unlock();
     throw error;
@@ -132,7 +134,9 @@ export function wrapPglite(pglite: PGlite, onClosed?: () => void): Database {
     kind: "pglite",
     prisma,
     async listen(channel, onPayload) {
-      const unlisten = await pglite.listen(channelName(channel), onPayload);
+      // A fresh function per call: PGlite keeps a set of callbacks, so listening twice with the
+      // same function would otherwise be stopped by either stop().
+      const unlisten = await pglite.listen(channelName(channel), (payload) => onPayload(payload));
       return () => unlisten();
     },
     async close() {

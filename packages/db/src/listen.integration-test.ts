@@ -36,6 +36,17 @@ describe(`listen/notify on ${process.env.TEST_DB ?? "pglite"}`, () => {
     await Promise.all([stopSecond(), stopOther()]);
   });
 
+  it("counts the same function listening twice as two subscriptions", async () => {
+    const inbox = payloadInbox();
+    const stopOne = await db.listen("twice", inbox.push);
+    const stopOther = await db.listen("twice", inbox.push);
+    await stopOne();
+    const next = inbox.next();
+    await notify("twice", "still-listening");
+    expect(await next).toBe("still-listening");
+    await stopOther();
+  });
+
   it("refuses channel names that are not plain identifiers", async () => {
     await expect(db.listen('events"; DROP TABLE "Store', () => undefined)).rejects.toThrow(DbError);
   });

@@ -1,6 +1,6 @@
 import pg from "pg";
 
-type Callback = (payload: string) => void;
+type Subscription = { onPayload: (payload: string) => void };
 
 const maxBackoffMs = 5_000;
 
@@ -11,7 +11,7 @@ const maxBackoffMs = 5_000;
  * must catch up from their own cursor (the Event outbox) rather than trust NOTIFY alone.
  */
 export class PostgresListener {
-  readonly #channels = new Map<string, Set<Callback>>();
+  readonly #channels = new Map<string, Set<Subscription>>();
   #client: pg.Client | undefined;
   #connecting: Promise<pg.Client> | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
@@ -19,27 +19,30 @@ export class PostgresListener {
 
   constructor(private readonly connectionString: string) {}
 
-  async listen(channel: string, onPayload: Callback): Promise<() => Promise<void>> {
-    let callbacks = this.#channels.get(channel);
-    const first = !callbacks;
-    if (!callbacks) {
-      callbacks = new Set();
-      this.#channels.set(channel, callbacks);
+  async listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+    // One entry per call, so listening twice with the same function needs two stops.
+    const subscription: Subscription = { onPayload };
+    let subscriptions = this.#channels.get(channel);
+    const first = !subscriptions;
+    if (!subscriptions) {
+      subscriptions = new Set();
+      this.#channels.set(channel, subscriptions);
     }
-    callbacks.add(onPayload);
+    subscriptions.add(subscription);
     try {
       const client = await this.#connection();
       if (first) await client.query(`LISTEN ${channel}`);
     } catch (error) {
-      callbacks.delete(onPayload);
-      if (callbacks.size === 0) this.#channels.delete(channel);
+      subscriptions.delete(subscription);
+      if (subscriptions.size === 0) this.#channels.delete(channel);
       throw error;
     }
     return async () => {
       const current = this.#channels.get(channel);
-      if (!current?.delete(onPayload) || current.size > 0) return;
+      if (!current?.delete(subscription) || current.size > 0) return;
       this.#channels.delete(channel);
-      if (this.#client) await this.#client.query(`UNLISTEN ${channel}`).catch(() => undefined);
+      // If the connection is gone the LISTEN went with it, and a reconnect skips this channel.
+      await this.#client?.query(`UNLISTEN ${channel}`).catch(() => undefined);
     };
   }
 
@@ -64,14 +67,18 @@ export class PostgresListener {
     if (this.#closed) throw new Error("The listener is closed");
     const client = new pg.Client({ connectionString: this.connectionString });
     client.on("notification", (message) => {
-      for (const callback of this.#channels.get(message.channel) ?? []) {
-        callback(message.payload ?? "");
+      for (const subscription of this.#channels.get(message.channel) ?? []) {
+        subscription.onPayload(message.payload ?? "");
       }
     });
     client.on("error", () => this.#dropped(client));
     client.on("end", () => this.#dropped(client));
     await client.connect();
     for (const channel of this.#channels.keys()) await client.query(`LISTEN ${channel}`);
+    if (this.#closed) {
+      await client.end();
+      throw new Error("The listener was closed while connecting");
+    }
     this.#client = client;
     return client;
   }
