@@ -423,7 +423,10 @@ function packagedProduct(candidate: Extract<Candidate, { kind: "packaged" }>, ra
   const unitWeight = roundGrams((contentG + packagingFixed + (packagingPerKg * contentG) / 1000) * pack);
 
   const firstSizePrice = family.sizes[0]?.priceFen ?? size.priceFen;
-  const reference = variant?.priceFen ?? firstSizePrice * brandInfo.tier * (variant?.factor ?? 1);
+  // A line's prices are those of its first brand; other brands are dearer or cheaper by tier.
+  const referenceTier = BRANDS[family.brands[0] ?? brand].tier;
+  const reference =
+    variant?.priceFen ?? (firstSizePrice * brandInfo.tier * (variant?.factor ?? 1)) / referenceTier;
   const multipackFactor = pack === 1 ? 1 : pack >= 6 ? 0.9 : 0.95;
   const raw =
     ((reference * size.priceFen) / firstSizePrice) * pack * multipackFactor * (edition?.factor ?? 1);
