@@ -6,6 +6,8 @@ import {
   distanceMeters,
   isValidGtin,
   normalizeGtin,
+  priceCart,
+  promotionSchema,
 } from "@store/domain";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CATEGORIES, DEPARTMENTS } from "./categories";
@@ -245,6 +247,50 @@ describe("planDemoStore", () => {
       0,
     );
     expect(bundle?.priceMinor).toBeLessThan(bundleSum);
+  });
+
+  it("prices carts with the seeded promotions through the domain's pricing engine", () => {
+    const byId = new Map(products.map((product) => [product.id, product]));
+    const taxOf = new Map(CATEGORIES.map((category) => [category.code, category.taxRateBp]));
+    const line = (productId: string, count: number, lineId: string) => {
+      const product = byId.get(productId);
+      if (!product) throw new Error(`unknown product ${productId}`);
+      return {
+        lineId,
+        productId,
+        unitOfSale: product.unitOfSale,
+        quantityMilli: count * 1000,
+        unitPriceMinor: product.priceMinor,
+        taxRateBp: taxOf.get(product.categoryCode) ?? 0,
+      };
+    };
+    const promotions = plan.promotions.map((promotion) => promotionSchema.parse(promotion));
+    const promotion = (kind: string) => {
+      const found = plan.promotions.find((candidate) => candidate.kind === kind);
+      if (!found?.items[0]) throw new Error(`no ${kind} promotion`);
+      return found;
+    };
+
+    const yogurt = promotion("MULTI_BUY").items[0]?.productId ?? "";
+    const threeForTwo = priceCart({ lines: [line(yogurt, 3, "y")], promotions });
+    expect(threeForTwo.totalMinor).toBe(2 * (byId.get(yogurt)?.priceMinor ?? 0));
+
+    const [chipsA, chipsB] = promotion("FIXED_PRICE").items;
+    const twoForTen = priceCart({
+      lines: [
+        line(chipsA?.productId ?? "", 1, "a"),
+        line(chipsB?.productId ?? chipsA?.productId ?? "", 1, "b"),
+      ],
+      promotions,
+    });
+    expect(twoForTen.totalMinor).toBe(1000);
+
+    const deal = promotion("BUNDLE");
+    const mealDeal = priceCart({
+      lines: deal.items.map((item, index) => line(item.productId, 1, `m${index}`)),
+      promotions,
+    });
+    expect(mealDeal.totalMinor).toBe(deal.priceMinor);
   });
 
   it("issues demo tokens stored as SHA-256 hex with an 8-character prefix, and a scrypt-hashed PIN", () => {
