@@ -1,0 +1,20 @@
+import type { ActorKind, Role } from "@store/db";
+
+/**
+ * Who is calling, resolved from an API token (or given directly to in-process callers such as
+ * tests, benchmarks and the host's timers). Every read and write is scoped to `storeId`.
+ */
+export type Actor = {
+  kind: ActorKind;
+  /** The user, device or token that acts: what the ledger and audit log record. */
+  id: string | null;
+  role: Role | "SYSTEM";
+  storeId: string;
+  tokenId: string | null;
+  deviceId: string | null;
+};
+
+/** The service itself (timers for reservation expiry and idempotency purge). */
+export function systemActor(storeId: string): Actor {
+  return { kind: "SYSTEM", id: null, role: "SYSTEM", storeId, tokenId: null, deviceId: null };
+}

@@ -1,0 +1,66 @@
+import { TRPCError } from "@trpc/server";
+import { DomainError } from "@store/domain";
+
+/**
+ * What went wrong in a service, by kind. Each code maps to exactly one tRPC code (see
+ * `toTRPCError`), so callers and clients can branch on either.
+ */
+const trpcCodeOf = {
+  UNAUTHENTICATED: "UNAUTHORIZED",
+  FORBIDDEN_ROLE: "FORBIDDEN",
+  STORE_MISMATCH: "FORBIDDEN",
+  STORE_NOT_FOUND: "NOT_FOUND",
+  PRODUCT_NOT_FOUND: "NOT_FOUND",
+  BARCODE_UNKNOWN: "NOT_FOUND",
+  LOCATION_NOT_FOUND: "NOT_FOUND",
+  ORDER_NOT_FOUND: "NOT_FOUND",
+  INVALID_QUANTITY: "BAD_REQUEST",
+  INVALID_LABEL: "BAD_REQUEST",
+  INVALID_CURSOR: "BAD_REQUEST",
+  PAYMENT_AMOUNT_MISMATCH: "BAD_REQUEST",
+  PRODUCT_INACTIVE: "PRECONDITION_FAILED",
+  PRICE_MISSING: "PRECONDITION_FAILED",
+  OUT_OF_DELIVERY_AREA: "PRECONDITION_FAILED",
+  INSUFFICIENT_STOCK: "CONFLICT",
+  STOCK_CONTENDED: "CONFLICT",
+  IDEMPOTENCY_KEY_REUSED: "CONFLICT",
+  PAYMENT_ALREADY_RECORDED: "CONFLICT",
+  ORDER_STATE: "CONFLICT",
+  PRICE_EXISTS: "CONFLICT",
+} as const satisfies Record<string, TRPCError["code"]>;
+
+export type ServiceErrorCode = keyof typeof trpcCodeOf;
+
+/** A failure a caller can act on, with a message that names what and where. */
+export class ServiceError extends Error {
+  override name = "ServiceError";
+  constructor(
+    readonly code: ServiceErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The one place where service and domain errors become tRPC errors. Domain errors are rules
+ * broken by the input (a bad check digit, a fractional count), hence BAD_REQUEST. Anything
+ * else is a defect and stays an internal error.
+ */
+export function toTRPCError(error: unknown): TRPCError {
+  if (error instanceof TRPCError) return error;
+  if (error instanceof ServiceError) {
+    return new TRPCError({ code: trpcCodeOf[error.code], message: error.message, cause: error });
+  }
+  if (error instanceof DomainError) {
+    return new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
+  }
+  return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Internal error", cause: error });
+}
+
+/** The code a client sees in `error.data.appCode`, for service and domain errors alike. */
+export function appCodeOf(error: unknown): string | null {
+  if (error instanceof ServiceError || error instanceof DomainError) return error.code;
+  return null;
+}

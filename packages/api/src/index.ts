@@ -1,0 +1,20 @@
+export { appRouter, createCaller, type AppRouter } from "./root";
+export {
+  bearerToken,
+  createContext,
+  type Context,
+  type CreateContextOptions,
+  type ProcedureMeta,
+} from "./trpc";
+export { createServices, defaultReservationGraceMin, type Services, type ServicesOptions } from "./services";
+export { systemActor, type Actor } from "./auth/actor";
+export { hashToken } from "./auth/tokens";
+export { ServiceError, toTRPCError, type ServiceErrorCode } from "./errors";
+export { purgeExpiredKeys } from "./services/idempotency";
+export { eventsChannel, type StoreEvent } from "./services/event-tail";
+export type { CatalogItem, LookupResult } from "./services/catalog";
+export type { CartQuote, QuotedLine } from "./services/cart";
+export type { Sale } from "./services/checkout";
+export type { OrderView } from "./services/orders";
+export type { BalanceView, MovementView, StockChange } from "./services/stock";
+export type { PriceChange } from "./services/prices";

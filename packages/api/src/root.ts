@@ -1,0 +1,21 @@
+import { catalogRouter } from "./routers/catalog/catalog.router";
+import { checkoutRouter } from "./routers/checkout/checkout.router";
+import { eventsRouter } from "./routers/events/events.router";
+import { ordersRouter } from "./routers/orders/orders.router";
+import { pricesRouter } from "./routers/prices/prices.router";
+import { stockRouter } from "./routers/stock/stock.router";
+import { createCallerFactory, createTRPCRouter } from "./trpc";
+
+export const appRouter = createTRPCRouter({
+  catalog: catalogRouter,
+  stock: stockRouter,
+  checkout: checkoutRouter,
+  orders: ordersRouter,
+  prices: pricesRouter,
+  events: eventsRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** In-process calls with a context of your choosing (tests, benchmarks, server-side rendering). */
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { codeSchema, idSchema, lastEventIdSchema } from "../schemas";
+
+export const searchInput = z.object({
+  query: z.string().trim().max(100).optional(),
+  categoryCode: z.string().trim().min(1).max(64).optional(),
+  cursor: idSchema.optional(),
+  limit: z.number().int().min(1).max(100).default(20),
+});
+
+export const lookupInput = z.object({ code: codeSchema });
+
+export const watchAvailabilityInput = z.object({
+  productIds: z.array(idSchema).max(500).optional(),
+  lastEventId: lastEventIdSchema,
+});

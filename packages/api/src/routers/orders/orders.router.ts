@@ -1,0 +1,28 @@
+import { z } from "zod";
+import { createTRPCRouter, roleProcedure } from "../../trpc";
+import { cancelInput, getInput, listInput, placeInput } from "./orders.schema";
+
+export const ordersRouter = createTRPCRouter({
+  /** Reserves every line from the shared pool at once, or nothing. */
+  place: roleProcedure("CHANNEL", "MANAGER")
+    .input(placeInput)
+    .mutation(({ ctx, input }) => ctx.services.orders.place(ctx.actor, input)),
+
+  /** Cancels an order not yet being picked and gives its reserved stock back. */
+  cancel: roleProcedure("CHANNEL", "MANAGER")
+    .input(cancelInput)
+    .mutation(({ ctx, input }) => ctx.services.orders.cancel(ctx.actor, input)),
+
+  /** Expires reservations past their time now (the service host also does it on a timer). */
+  expireReservations: roleProcedure("MANAGER")
+    .input(z.object({}).optional())
+    .mutation(({ ctx }) => ctx.services.orders.expireReservations(ctx.actor)),
+
+  get: roleProcedure("MANAGER", "PICKER", "CHANNEL")
+    .input(getInput)
+    .query(({ ctx, input }) => ctx.services.orders.get(ctx.actor, input.orderId)),
+
+  list: roleProcedure("MANAGER", "PICKER", "CHANNEL")
+    .input(listInput)
+    .query(({ ctx, input }) => ctx.services.orders.list(ctx.actor, input)),
+});

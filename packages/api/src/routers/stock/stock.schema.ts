@@ -1,0 +1,61 @@
+import { z } from "zod";
+import { adjustReasons } from "../../services/stock";
+import {
+  idempotencyKeySchema,
+  limitSchema,
+  locationRefSchema,
+  productRefSchema,
+  quantitySchema,
+} from "../schemas";
+
+const note = z.string().trim().max(500).optional();
+
+export const balancesInput = z.object({
+  product: productRefSchema.optional(),
+  location: locationRefSchema.optional(),
+  cursor: z.string().max(80).optional(),
+  limit: limitSchema,
+});
+
+export const ledgerInput = z.object({
+  product: productRefSchema.optional(),
+  location: locationRefSchema.optional(),
+  reference: z.string().trim().min(1).max(100).optional(),
+  cursor: z.string().max(20).optional(),
+  limit: limitSchema,
+});
+
+export const receiveInput = z.object({
+  idempotencyKey: idempotencyKeySchema,
+  product: productRefSchema,
+  location: locationRefSchema,
+  quantity: quantitySchema,
+  note,
+});
+
+export const adjustInput = z.object({
+  idempotencyKey: idempotencyKeySchema,
+  product: productRefSchema,
+  location: locationRefSchema,
+  /** Signed: negative removes stock. */
+  delta: quantitySchema,
+  reason: z.enum(adjustReasons),
+  note,
+});
+
+export const transferInput = z.object({
+  idempotencyKey: idempotencyKeySchema,
+  product: productRefSchema,
+  from: locationRefSchema,
+  to: locationRefSchema,
+  quantity: quantitySchema,
+  note,
+});
+
+export const countInput = z.object({
+  idempotencyKey: idempotencyKeySchema,
+  product: productRefSchema,
+  location: locationRefSchema,
+  countedQuantity: quantitySchema,
+  note,
+});

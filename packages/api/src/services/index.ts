@@ -1,0 +1,73 @@
+import type { Database } from "@store/db";
+import pino, { type Logger } from "pino";
+import { createTokenAuthenticator, type TokenAuthenticator } from "../auth/tokens";
+import { createCatalogService, type CatalogService } from "./catalog";
+import { createCheckoutService, type CheckoutService } from "./checkout";
+import type { EventTailOptions } from "./event-tail";
+import { createEventsService, type EventsService } from "./events";
+import { createOrdersService, type OrdersService } from "./orders";
+import { createPricesService, type PricesService } from "./prices";
+import { createStockService, type StockService } from "./stock";
+import { createStoreDirectory, type StoreDirectory } from "./stores";
+
+export type ServicesOptions = {
+  logger?: Logger;
+  /** Minutes a reservation outlives the delivery promise before it expires. */
+  reservationGraceMin?: number;
+  /** The store this node serves, by code; default: the only store in the database. */
+  storeCode?: string;
+  events?: EventTailOptions;
+};
+
+export type Services = {
+  db: Database;
+  logger: Logger;
+  auth: TokenAuthenticator;
+  stores: StoreDirectory;
+  catalog: CatalogService;
+  stock: StockService;
+  checkout: CheckoutService;
+  orders: OrdersService;
+  prices: PricesService;
+  events: EventsService;
+  /** The store of calls that carry no token (the public catalog). */
+  defaultStoreId(): Promise<string>;
+  close(): Promise<void>;
+};
+
+export const defaultReservationGraceMin = 30;
+
+/** Everything the routers call, over one database. Tests and benchmarks build it the same way. */
+export function createServices(db: Database, options: ServicesOptions = {}): Services {
+  const logger = options.logger ?? pino({ level: "silent" });
+  const stores = createStoreDirectory(db);
+  const catalog = createCatalogService(db, stores);
+  let defaultStore: Promise<string> | null = null;
+  return {
+    db,
+    logger,
+    auth: createTokenAuthenticator(db, logger),
+    stores,
+    catalog,
+    stock: createStockService(db, stores),
+    checkout: createCheckoutService(db, stores, logger),
+    orders: createOrdersService(db, stores, logger, {
+      reservationGraceMin: options.reservationGraceMin ?? defaultReservationGraceMin,
+    }),
+    prices: createPricesService(db),
+    events: createEventsService(db, catalog, logger, options.events),
+    defaultStoreId() {
+      defaultStore ??= stores.resolveDefault(options.storeCode).then(
+        (store) => store.id,
+        (error: unknown) => {
+          defaultStore = null;
+          throw error;
+        },
+      );
+      return defaultStore;
+    },
+    async close() {
+      await this.events.stop();
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import type { Database } from "@store/db";
+import { nomenclatureSchema, type Nomenclature } from "@store/domain";
+import { z } from "zod";
+import { ServiceError } from "../errors";
+
+export type StoreConfig = {
+  id: string;
+  code: string;
+  name: string;
+  currency: string;
+  locale: string;
+  timezone: string;
+  latitude: number;
+  longitude: number;
+  deliveryRadiusM: number;
+  deliveryPromiseMin: number;
+  nomenclature: Nomenclature;
+};
+
+/** Store settings change rarely and are read on every scan: keep them briefly. */
+const cacheTtlMs = 30_000;
+
+export type StoreDirectory = {
+  get(storeId: string): Promise<StoreConfig>;
+  /** The store this node serves: by code when configured, else the only store there is. */
+  resolveDefault(code?: string): Promise<StoreConfig>;
+  forget(): void;
+};
+
+export function createStoreDirectory(db: Database): StoreDirectory {
+  const cache = new Map<string, { store: StoreConfig; until: number }>();
+
+  function remember(row: Omit<StoreConfig, "nomenclature"> & { nomenclature: unknown }): StoreConfig {
+    const parsed = nomenclatureSchema.safeParse(row.nomenclature);
+    if (!parsed.success) {
+      throw new Error(`Store '${row.code}' has an invalid barcode nomenclature: ${z.prettifyError(parsed.error)}`);
+    }
+    const store = { ...row, nomenclature: parsed.data };
+    cache.set(store.id, { store, until: Date.now() + cacheTtlMs });
+    return store;
+  }
+
+  const select = {
+    id: true,
+    code: true,
+    name: true,
+    currency: true,
+    locale: true,
+    timezone: true,
+    latitude: true,
+    longitude: true,
+    deliveryRadiusM: true,
+    deliveryPromiseMin: true,
+    nomenclature: true,
+  } as const;
+
+  return {
+    async get(storeId) {
+      const cached = cache.get(storeId);
+      if (cached && cached.until > Date.now()) return cached.store;
+      const row = await db.prisma.store.findUnique({ where: { id: storeId }, select });
+      if (!row) throw new ServiceError("STORE_NOT_FOUND", `Store ${storeId} does not exist`);
+      return remember(row);
+    },
+    async resolveDefault(code) {
+      if (code) {
+        const row = await db.prisma.store.findUnique({ where: { code }, select });
+        if (!row) throw new ServiceError("STORE_NOT_FOUND", `Store '${code}' does not exist`);
+        return remember(row);
+      }
+      const rows = await db.prisma.store.findMany({ select, take: 2, orderBy: { createdAt: "asc" } });
+      const [only] = rows;
+      if (!only) throw new ServiceError("STORE_NOT_FOUND", "No store exists yet (seed the database first)");
+      if (rows.length > 1) {
+        throw new ServiceError(
+          "STORE_NOT_FOUND",
+          "Several stores exist: set STORE_CODE to the one this node serves",
+        );
+      }
+      return remember(only);
+    },
+    forget() {
+      cache.clear();
+    },
+  };
+}
