@@ -19,14 +19,11 @@ function describe(db: Database): string {
   return db.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : "embedded PGlite";
 }
 
-function printCredentials(tokens: SeedSummary["tokens"]): void {
+function printCredentials(credentials: SeedSummary["tokens"]): void {
+  const { attendantBadge, attendantPin, ...tokens } = credentials;
   console.log("Demo credentials (demo only, derived from a public secret; never use them in production):");
-  console.log(`  manager token   ${tokens.manager}`);
-  tokens.kiosks.forEach((token, index) => console.log(`  kiosk ${index + 1} token   ${token}`));
-  tokens.pickers.forEach((token, index) => console.log(`  picker ${index + 1} token  ${token}`));
-  console.log(`  bridge token    ${tokens.bridge}`);
-  console.log(`  channel token   ${tokens.channel}`);
-  console.log(`  attendant       badge ${tokens.attendantBadge}, PIN ${tokens.attendantPin}`);
+  for (const [name, token] of Object.entries(tokens)) console.log(`  ${name.padEnd(9)} ${token}`);
+  console.log(`  attendant badge ${attendantBadge}, PIN ${attendantPin}`);
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -28,18 +28,24 @@ export type TokenSeed = {
   deviceId: string | null;
 };
 
+/** The demo store's API tokens by key, and the token names they are derived from. */
+const TOKEN_NAMES = {
+  manager: "manager",
+  kiosk: "kiosk-1",
+  kiosk2: "kiosk-2",
+  kiosk3: "kiosk-3",
+  kiosk4: "kiosk-4",
+  picker: "picker-1",
+  picker2: "picker-2",
+  bridge: "bridge",
+  channel: "channel",
+} as const;
+type TokenKey = keyof typeof TOKEN_NAMES;
+const KIOSK_KEYS = ["kiosk", "kiosk2", "kiosk3", "kiosk4"] as const satisfies readonly TokenKey[];
+const PICKER_KEYS = ["picker", "picker2"] as const satisfies readonly TokenKey[];
+
 /** The plaintext demo credentials, for the CLI and README (deterministic, demo only). */
-export type DemoCredentials = {
-  manager: string;
-  kiosk: string;
-  kiosks: string[];
-  picker: string;
-  pickers: string[];
-  bridge: string;
-  channel: string;
-  attendantBadge: string;
-  attendantPin: string;
-};
+export type DemoCredentials = Record<TokenKey, string> & { attendantBadge: string; attendantPin: string };
 
 export type PeopleSeed = {
   users: UserSeed[];
@@ -50,31 +56,13 @@ export type PeopleSeed = {
 
 const ATTENDANT_BADGE = "B-0417";
 const ATTENDANT_PIN = "2468";
-const KIOSK_COUNT = 4;
-const HANDHELD_COUNT = 2;
 
 /** The demo store's plaintext credentials; they depend on the store code only. */
 export function demoCredentials(storeCode: string): DemoCredentials {
-  const kiosks = Array.from({ length: KIOSK_COUNT }, (_, index) =>
-    demoToken(storeCode, `kiosk-${index + 1}`),
-  );
-  const pickers = Array.from({ length: HANDHELD_COUNT }, (_, index) =>
-    demoToken(storeCode, `picker-${index + 1}`),
-  );
-  const [kiosk] = kiosks;
-  const [picker] = pickers;
-  if (!kiosk || !picker) throw new Error("The demo store needs at least one kiosk and one picker");
-  return {
-    manager: demoToken(storeCode, "manager"),
-    kiosk,
-    kiosks,
-    picker,
-    pickers,
-    bridge: demoToken(storeCode, "bridge"),
-    channel: demoToken(storeCode, "channel"),
-    attendantBadge: ATTENDANT_BADGE,
-    attendantPin: ATTENDANT_PIN,
-  };
+  const tokens = Object.fromEntries(
+    Object.entries(TOKEN_NAMES).map(([key, name]) => [key, demoToken(storeCode, name)]),
+  ) as Record<TokenKey, string>;
+  return { ...tokens, attendantBadge: ATTENDANT_BADGE, attendantPin: ATTENDANT_PIN };
 }
 
 /**
@@ -123,10 +111,10 @@ export function planPeople(storeCode: string, locations: readonly LocationSeed[]
     locationId: at === null ? null : locationId(at),
     firmware,
   });
-  const kiosks = Array.from({ length: KIOSK_COUNT }, (_, index) =>
+  const kiosks = KIOSK_KEYS.map((_, index) =>
     device(`kiosk-${index + 1}`, "KIOSK", "sunmi-k2", `Kiosk ${index + 1}`, `CO-${index + 1}-1`, "2.4.1"),
   );
-  const handhelds = Array.from({ length: HANDHELD_COUNT }, (_, index) =>
+  const handhelds = PICKER_KEYS.map((_, index) =>
     device(`handheld-${index + 1}`, "HANDHELD", "sunmi-l2s", `Handheld ${index + 1}`, "PK-1", "1.9.0"),
   );
   const bridge = device("bridge", "BRIDGE", "store-firmware-bridge", "Firmware bridge", null, "0.1.0");
@@ -147,18 +135,18 @@ export function planPeople(storeCode: string, locations: readonly LocationSeed[]
     deviceId: owner.deviceId ?? null,
   });
   const tokens: TokenSeed[] = [
-    token("manager", credentials.manager, "MANAGER", { userId: manager.id }),
-    ...credentials.kiosks.map((plaintext, index) =>
-      token(`kiosk-${index + 1}`, plaintext, "KIOSK", { deviceId: kiosks[index]?.id }),
+    token(TOKEN_NAMES.manager, credentials.manager, "MANAGER", { userId: manager.id }),
+    ...KIOSK_KEYS.map((key, index) =>
+      token(TOKEN_NAMES[key], credentials[key], "KIOSK", { deviceId: kiosks[index]?.id }),
     ),
-    ...credentials.pickers.map((plaintext, index) =>
-      token(`picker-${index + 1}`, plaintext, "PICKER", {
+    ...PICKER_KEYS.map((key, index) =>
+      token(TOKEN_NAMES[key], credentials[key], "PICKER", {
         userId: pickers[index]?.id,
         deviceId: handhelds[index]?.id,
       }),
     ),
-    token("bridge", credentials.bridge, "BRIDGE", { deviceId: bridge.id }),
-    token("channel", credentials.channel, "CHANNEL", {}),
+    token(TOKEN_NAMES.bridge, credentials.bridge, "BRIDGE", { deviceId: bridge.id }),
+    token(TOKEN_NAMES.channel, credentials.channel, "CHANNEL", {}),
   ];
 
   return {

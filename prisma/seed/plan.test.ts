@@ -300,8 +300,12 @@ describe("planDemoStore", () => {
       expect(byRole(role).length).toBeGreaterThan(0);
     const plaintext = [
       credentials.manager,
-      ...credentials.kiosks,
-      ...credentials.pickers,
+      credentials.kiosk,
+      credentials.kiosk2,
+      credentials.kiosk3,
+      credentials.kiosk4,
+      credentials.picker,
+      credentials.picker2,
       credentials.bridge,
       credentials.channel,
     ];
