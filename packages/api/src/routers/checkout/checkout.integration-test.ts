@@ -1,5 +1,6 @@
 import { checkLedger, createTestDatabase, type Database } from "@store/db";
 import { TRPCError } from "@trpc/server";
+import { buildVariableMeasureBarcode, withCheckDigit } from "@store/domain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServices, type Services } from "../../services";
 import { buildFixture, callerAs, type Fixture } from "../../testing/fixture";
@@ -11,7 +12,7 @@ let fixture: Fixture;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  services = createServices(db);
+  services = createServices(db, { storeCode: "S001" });
   fixture = await buildFixture(db);
 });
 
@@ -114,5 +115,103 @@ describe("checkout.commit", () => {
     expect(error.code).toBe("CONFLICT");
     expect(error.message).toBe(`Cannot sell 7 of '${fixture.products.wine.code}' (Red wine 750 ml): only 6 available`);
     expect(await stockSnapshot(db)).toEqual(before);
+  });
+});
+
+describe("checkout.commit idempotency", () => {
+  it("returns the first sale again for a retry with the same key, moving stock once", async () => {
+    const { products, store } = fixture;
+    const input = { idempotencyKey: newKey(), lines: [{ code: products.cola.code, quantity: "2" }], payment: card(700) };
+    const before = await availableOf(db, store.id, products.cola.id);
+    const first = await (await kiosk()).checkout.commit(input);
+    const movementsAfterFirst = await db.prisma.stockMovement.count();
+    const retry = await (await kiosk()).checkout.commit(input);
+    expect(retry).toEqual(first);
+    expect(await availableOf(db, store.id, products.cola.id)).toBe(before - 2);
+    expect(await db.prisma.stockMovement.count()).toBe(movementsAfterFirst);
+    expect(await db.prisma.sale.count({ where: { idempotencyKey: input.idempotencyKey } })).toBe(1);
+  });
+
+  it("refuses the same key with a different cart, changing nothing", async () => {
+    const { products } = fixture;
+    const idempotencyKey = newKey();
+    await (await kiosk()).checkout.commit({ idempotencyKey, lines: [{ code: products.cola.code }], payment: card(350) });
+    const before = await stockSnapshot(db);
+    const error = await errorOf(
+      (await kiosk()).checkout.commit({ idempotencyKey, lines: [{ code: products.cola.code, quantity: "2" }], payment: card(700) }),
+    );
+    expect(error.code).toBe("CONFLICT");
+    expect(error.message).toBe(`Idempotency key '${idempotencyKey}' was already used with a different request`);
+    expect(await stockSnapshot(db)).toEqual(before);
+  });
+
+  it("records one sale when retries with the same key race each other", async () => {
+    const { products, store } = fixture;
+    const input = { idempotencyKey: newKey(), lines: [{ code: products.cola.code }], payment: card(350) };
+    const before = await availableOf(db, store.id, products.cola.id);
+    const sales = await Promise.all(Array.from({ length: 6 }, async () => (await kiosk()).checkout.commit(input)));
+    expect(new Set(sales.map((sale) => sale.id)).size).toBe(1);
+    expect(await db.prisma.sale.count({ where: { idempotencyKey: input.idempotencyKey } })).toBe(1);
+    expect(await availableOf(db, store.id, products.cola.id)).toBe(before - 1);
+  });
+
+  it("refuses a payment reference already recorded on another sale", async () => {
+    const ref = newKey();
+    await (await kiosk()).checkout.commit({ idempotencyKey: newKey(), lines: [{ code: fixture.products.cola.code }], payment: card(350, ref) });
+    const before = await stockSnapshot(db);
+    const error = await errorOf(
+      (await kiosk()).checkout.commit({ idempotencyKey: newKey(), lines: [{ code: fixture.products.cola.code }], payment: card(350, ref) }),
+    );
+    expect(error.code).toBe("CONFLICT");
+    expect(error.message).toMatch(new RegExp(`Payment '${ref}' of sim is already recorded on sale #\\d+`));
+    expect(await stockSnapshot(db)).toEqual(before);
+  });
+});
+
+describe("checkout bad input", () => {
+  const milk = () => fixture.products.milk.code;
+  const cases: Array<[string, () => { code: string; quantity?: string }, string, RegExp | string]> = [
+    ["an unknown barcode", () => ({ code: withCheckDigit("400638133393") }), "NOT_FOUND", /^Unknown barcode '4006381333931': no product has GTIN 04006381333931$/],
+    ["a bad check digit", () => ({ code: `${milk().slice(0, 12)}${(Number(milk().at(12)) + 1) % 10}` }), "BAD_REQUEST", /^Bad check digit in '\d{13}'/],
+    ["letters instead of digits", () => ({ code: "69O1234567892" }), "BAD_REQUEST", /only digits are allowed/],
+    ["a negative quantity", () => ({ code: milk(), quantity: "-1" }), "BAD_REQUEST", /must not be negative for '\d+' \(Whole milk 1 L\)/],
+    ["a fractional count", () => ({ code: milk(), quantity: "1.5" }), "BAD_REQUEST", /Quantity '1.5' of '\d+' \(Whole milk 1 L\) must be a whole number/],
+    ["a zero count", () => ({ code: milk(), quantity: "0" }), "BAD_REQUEST", /must be greater than zero/],
+    ["a zero weight", () => ({ code: "4011", quantity: "0" }), "BAD_REQUEST", /must be greater than zero/],
+    ["a negative weight", () => ({ code: "4011", quantity: "-250" }), "BAD_REQUEST", /must not be negative/],
+    ["a weighed item without weight", () => ({ code: "4011" }), "BAD_REQUEST", /is sold by weight: send its weight in grams/],
+    ["a GS1 label with a bad check digit", () => ({ code: `${fixture.labels.salmonWeight.slice(0, 12)}${(Number(fixture.labels.salmonWeight.at(12)) + 1) % 10}` }), "BAD_REQUEST", /Bad check digit in '20\d{11}' \(variable-measure EAN-13\)/],
+    ["a GS1 label with an unknown prefix", () => ({ code: withCheckDigit("230123400100") }), "BAD_REQUEST", /No variable-measure rule for/],
+    ["a GS1 label with a zero weight", () => ({ code: withCheckDigit("201234500000") }), "BAD_REQUEST", /carries a zero weight/],
+    ["a GS1 label with a quantity", () => ({ code: fixture.labels.salmonWeight, quantity: "2" }), "BAD_REQUEST", /already carries its weight/],
+    ["a GS1 label of an unknown product", () => ({ code: buildVariableMeasureBarcode({ itemReference: "2099999", weightG: 100_000 }) }), "NOT_FOUND", /no product has item reference 2099999/],
+    ["a product no longer sold", () => ({ code: fixture.products.discontinued.code }), "PRECONDITION_FAILED", /\(Discontinued cream\) is no longer sold/],
+    ["a product without a price", () => ({ code: fixture.products.unpriced.code }), "PRECONDITION_FAILED", /\(New butter\) has no price in store S001/],
+  ];
+
+  it.each(cases)("%s gets a clear error and changes nothing", async (_name, line, code, message) => {
+    const before = await stockSnapshot(db);
+    const error = await errorOf(
+      (await kiosk()).checkout.commit({ idempotencyKey: newKey(), lines: [{ code: fixture.products.cola.code }, line()], payment: card(10_000) }),
+    );
+    expect(error.code).toBe(code);
+    expect(error.message).toMatch(message);
+    expect(await stockSnapshot(db)).toEqual(before);
+    expect((await checkLedger(db.prisma)).ok).toBe(true);
+  });
+
+  it("a caller without the kiosk role is refused and changes nothing", async () => {
+    const before = await stockSnapshot(db);
+    const error = await errorOf(
+      (await callerAs(services, fixture.actors.ATTENDANT)).checkout.commit({ idempotencyKey: newKey(), lines: [{ code: milk() }], payment: card(1250) }),
+    );
+    expect(error.code).toBe("FORBIDDEN");
+    expect(await stockSnapshot(db)).toEqual(before);
+  });
+
+  it("input that does not fit the schema is refused with the zod issues", async () => {
+    const error = await errorOf((await kiosk()).checkout.quote({ lines: [] }));
+    expect(error.code).toBe("BAD_REQUEST");
+    expect(error.cause).toBeDefined();
   });
 });
