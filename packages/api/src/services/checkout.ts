@@ -46,8 +46,11 @@ export type Sale = CartQuote & {
   payment: PaymentInput & { status: "CAPTURED"; currency: string };
 };
 
-/** A stock row can change between reading it and taking from it; then we read again. */
-const maxAttempts = 4;
+/**
+ * A stock row can change between reading it and taking from it; then we read again. Each retry
+ * means another sale or order took stock meanwhile, so retries end when the stock does.
+ */
+const maxAttempts = 10;
 
 export type CheckoutService = ReturnType<typeof createCheckoutService>;
 

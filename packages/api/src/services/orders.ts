@@ -68,7 +68,7 @@ export type OrderView = {
 
 export type OrdersConfig = { reservationGraceMin: number };
 
-const maxAttempts = 4;
+const maxAttempts = 10;
 const expiryBatch = 100;
 
 const orderSelect = {
