@@ -14,13 +14,13 @@ export type BenchResult = {
 
 export function report(result: BenchResult): void {
   const line: Required<BenchResult> = {
-    baseline: null,
-    ratio: null,
-    ...result,
+    bench: result.bench,
+    metric: result.metric,
     value: round(result.value),
+    unit: result.unit,
+    baseline: result.baseline == null ? null : round(result.baseline),
+    ratio: result.ratio == null ? null : round(result.ratio, 3),
   };
-  if (line.baseline !== null) line.baseline = round(line.baseline);
-  if (line.ratio !== null) line.ratio = round(line.ratio, 3);
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 

@@ -97,6 +97,12 @@ function resolveDataDir(dataDir: string | undefined): string {
 
 function openPostgres(connectionString: string, poolSize: number): Database {
   const pool = new pg.Pool({ connectionString, max: poolSize });
+  // An idle connection the server closes (restart, failover, DROP ... WITH FORCE) is reported as
+  // an 'error' event on the pool; unhandled, it would kill the process. The pool replaces the
+  // connection on next use, so it is only worth a warning.
+  pool.on("error", (error) => {
+    process.emitWarning(`PostgreSQL closed an idle pooled connection: ${error.message}`, "DatabaseWarning");
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const listener = new PostgresListener(connectionString);
   const db: Database = {
