@@ -105,7 +105,8 @@ async function outcome(caller: unknown, path: string, input: unknown): Promise<s
 
 describe("authorization", () => {
   it("has a row for every procedure, and every procedure declares the same roles", () => {
-    const procedures = appRouter._def.procedures as Record<string, { _def: { meta?: { access?: unknown } } }>;
+    // At run time the router keeps its procedures flat, keyed by dotted path.
+    const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { meta?: { access?: unknown } } }>;
     expect(Object.keys(procedures).sort()).toEqual(Object.keys(access).sort());
     for (const [path, procedure] of Object.entries(procedures)) {
       const declared = procedure._def.meta?.access;
@@ -134,7 +135,7 @@ describe("authorization", () => {
 describe("API tokens", () => {
   it("resolve to their role and store; unknown, revoked and expired tokens are refused with a reason", async () => {
     const manager = await callerWithToken(services, fixture.tokens.MANAGER);
-    await expect(manager.orders.list({})).resolves.toMatchObject({ items: expect.any(Array) });
+    expect(Array.isArray((await manager.orders.list({})).items)).toBe(true);
 
     const kiosk = await callerWithToken(services, fixture.tokens.KIOSK);
     await expect(kiosk.stock.adjust(access["stock.adjust"]!.input(fixture, 1000) as never)).rejects.toMatchObject({
@@ -148,7 +149,12 @@ describe("API tokens", () => {
       [fixture.expiredToken, /expired at/],
     ] as const) {
       const caller = await callerWithToken(services, token);
-      await expect(caller.orders.list({})).rejects.toMatchObject({ code: "UNAUTHORIZED", message: expect.stringMatching(message) });
+      const error = await caller.orders.list({}).then(
+        () => null,
+        (reason: unknown) => reason as { code: string; message: string },
+      );
+      expect(error?.code).toBe("UNAUTHORIZED");
+      expect(error?.message).toMatch(message);
     }
   });
 

@@ -1,4 +1,4 @@
-import { Prisma, type Database } from "@store/db";
+import type { Database, Prisma } from "@store/db";
 import { DomainError, classifyScan, formatQuantity, priceForWeight, type ScanResult } from "@store/domain";
 import { ServiceError } from "../errors";
 import { loadFactsByBarcode, loadProductFacts, type ProductFacts } from "./product-facts";

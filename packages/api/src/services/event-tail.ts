@@ -101,6 +101,13 @@ export class EventTail {
   async #start(): Promise<void> {
     const newest = await this.#db.prisma.event.aggregate({ _max: { id: true } });
     this.#cursorId = newest._max.id ?? 0n;
+    // Transactions in flight now may still commit ids below the newest: watch for them late.
+    const window = 1_000n;
+    const floor = this.#cursorId > window ? this.#cursorId - window : 0n;
+    const recent = await this.#db.prisma.event.findMany({ where: { id: { gt: floor } }, select: { id: true } });
+    const seen = new Set(recent.map((row) => row.id));
+    const now = Date.now();
+    for (let id = floor + 1n; id < this.#cursorId; id++) if (!seen.has(id)) this.#late.set(id, now);
     try {
       this.#unlisten = await this.#db.listen(eventsChannel, () => this.wake());
     } catch (error) {

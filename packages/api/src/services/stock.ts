@@ -419,7 +419,7 @@ export function createStockService(db: Database, stores: StoreDirectory) {
               'productId', a."productId"::text, 'locationId', a."locationId"::text, 'locationCode', loc.code,
               'reason', a.reason, 'delta', trim_scale(a.q)::text, 'onHand', trim_scale(a."onHand")::text,
               'reserved', trim_scale(a.reserved)::text, 'available', trim_scale(a."onHand" - a.reserved)::text))
-              FILTER (WHERE a.q IS NOT NULL), '[]'::jsonb)) AS response
+              FILTER (WHERE a.q <> 0), '[]'::jsonb)) AS response
           FROM applied a LEFT JOIN "Location" loc ON loc.id = a."locationId"),
         idempotency AS (
           INSERT INTO "IdempotencyKey" (scope, key, "requestHash", response, "createdAt", "expiresAt")

@@ -27,11 +27,11 @@ export async function buildFixture(db: Database) {
       longitude: 121.4737,
       deliveryRadiusM: 3000,
       deliveryPromiseMin: 30,
-      nomenclature: defaultNomenclature as unknown as object,
+      nomenclature: defaultNomenclature,
     },
   });
   const otherStore = await prisma.store.create({
-    data: { code: "S002", name: "Test Store Pudong", latitude: 31.22, longitude: 121.54, nomenclature: defaultNomenclature as unknown as object },
+    data: { code: "S002", name: "Test Store Pudong", latitude: 31.22, longitude: 121.54, nomenclature: defaultNomenclature },
   });
   const dairy = await prisma.category.create({ data: { code: "dairy", nameEn: "Dairy", nameZh: "乳制品", taxRateBp: 1300 } });
   const produce = await prisma.category.create({ data: { code: "produce", nameEn: "Produce", nameZh: "蔬果", taxRateBp: 900 } });
@@ -234,9 +234,9 @@ export async function buildFixture(db: Database) {
 
 export type Fixture = Awaited<ReturnType<typeof buildFixture>>;
 
-/** A tRPC caller acting as `actor` (null: anonymous). */
-export async function callerAs(services: Services, actor: Actor | null) {
-  return createCaller(await createContext({ services, actor }));
+/** A tRPC caller acting as `actor` (null: anonymous); `signal` ends its subscriptions. */
+export async function callerAs(services: Services, actor: Actor | null, signal?: AbortSignal) {
+  return createCaller(await createContext({ services, actor }), signal ? { signal } : {});
 }
 
 /** A tRPC caller presenting a bearer token, as an HTTP client would. */

@@ -136,7 +136,8 @@ describe("orders.cancel and expiry", () => {
     expect(due.expiredOrders).toContain(placed.number);
     expect(await availableOf(db, store.id, products.cola.id)).toBeGreaterThanOrEqual(before);
     const after = await (await channel()).orders.get({ orderId: placed.id });
-    expect(after).toMatchObject({ status: "CANCELLED", cancelReason: expect.stringMatching(/^Reservation expired at/) });
+    expect(after.status).toBe("CANCELLED");
+    expect(after.cancelReason).toMatch(/^Reservation expired at/);
     expect(after.lines[0]?.reservations.map((r) => r.status)).toEqual(["EXPIRED"]);
     expect((await checkLedger(db.prisma)).ok).toBe(true);
   });
