@@ -14,6 +14,9 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { projectService: true, extraFileExtensions: [".svelte"], parser: tseslint.parser },
     },
+    // TypeScript checks names itself and knows ambient types such as `App.Error`;
+    // typescript-eslint turns this rule off for .ts files, but not for .svelte ones.
+    rules: { "no-undef": "off" },
   },
   ...svelte.configs.prettier,
 );
