@@ -1,0 +1,1 @@
+export { default as Alert, type AlertProps, type AlertVariant } from "./alert.svelte";

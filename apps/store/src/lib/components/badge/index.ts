@@ -1,0 +1,1 @@
+export { default as Badge, type BadgeProps, type BadgeVariant } from "./badge.svelte";

@@ -1,0 +1,1 @@
+export { default as PriceTag } from "./price-tag.svelte";

@@ -1,0 +1,1 @@
+export { default as ProductCard } from "./product-card.svelte";

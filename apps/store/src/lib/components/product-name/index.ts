@@ -1,0 +1,1 @@
+export { default as ProductName } from "./product-name.svelte";

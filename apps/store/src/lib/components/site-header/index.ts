@@ -1,0 +1,1 @@
+export { default as SiteHeader } from "./site-header.svelte";

@@ -1,0 +1,1 @@
+export { default as StockLevel } from "./stock-level.svelte";
