@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { migrate, openDatabase } from "@store/db";
 import { startInventoryService } from "@store/inventory";
-import { isSeeded, seedDemoStore } from "@store/prisma/seed";
+import { DEMO_STORE, demoCredentials, isSeeded, seedDemoStore } from "@store/prisma/seed";
 import { pino } from "pino";
 import { readDemoEnv } from "./env";
 
@@ -20,13 +20,13 @@ log.info(`Opened ${db.kind === "postgres" ? "PostgreSQL" : "embedded PGlite"} da
 const { applied } = await migrate(db);
 if (applied.length > 0) log.info(`Applied migrations: ${applied.join(", ")}`);
 
-let demoTokens: Record<string, string> | undefined;
 if (!(await isSeeded(db.prisma))) {
   const started = performance.now();
   const summary = await seedDemoStore(db.prisma);
-  demoTokens = summary.tokens;
   log.info(`Seeded the demo store: ${summary.products} products in ${Math.round(performance.now() - started)} ms`);
 }
+// Demo credentials are derived from the store code, so they can be shown on every start.
+const { attendantBadge, attendantPin, ...demoTokens } = demoCredentials(DEMO_STORE.code);
 
 const service = await startInventoryService({ db, host: env.HOST, port: env.INVENTORY_PORT });
 
@@ -55,10 +55,9 @@ const lines = [
   `  Inventory API    ${service.url}/  (tRPC over HTTP + SSE; health at ${service.url}/health)`,
   `  Database         ${db.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${env.PGLITE_DATA_DIR ?? ".data/pglite"}`}`,
 ];
-if (demoTokens) {
-  lines.push("", "Demo API tokens (demo only; they are stored hashed):");
-  for (const [role, token] of Object.entries(demoTokens)) lines.push(`  ${role.padEnd(16)} ${token}`);
-}
+lines.push("", "Demo credentials (demo only; the database keeps only their hashes):");
+for (const [name, token] of Object.entries(demoTokens)) lines.push(`  ${name.padEnd(16)} ${token}`);
+lines.push(`  ${"attendant".padEnd(16)} badge ${attendantBadge}, PIN ${attendantPin}`);
 lines.push("", "Press Ctrl-C to stop.", "");
 process.stdout.write(lines.join("\n"));
 
