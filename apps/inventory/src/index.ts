@@ -1,0 +1,2 @@
+export { startInventoryService, type InventoryService, type InventoryServiceOptions } from "./server";
+export { readInventoryEnv, type InventoryEnv } from "./env";

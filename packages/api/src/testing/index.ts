@@ -1,0 +1,2 @@
+export { buildFixture, callerAs, callerWithToken, roles, type Fixture, type FixtureProduct } from "./fixture";
+export { availableOf, stockSnapshot } from "./snapshot";
