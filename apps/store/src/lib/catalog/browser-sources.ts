@@ -10,15 +10,21 @@ export const browserCatalogSearch: SearchSource<CatalogItem> = ({ query, cursor,
   );
 
 /**
- * Availability changes over SSE. The link resumes from the last event id after a reconnect,
- * so a dropped connection misses nothing.
+ * Availability changes over SSE. While the connection drops and comes back, tRPC resumes from
+ * the last event id by itself; a feed it gives up on is reported as failed.
  */
-export const browserAvailabilityFeed: AvailabilityFeed = (productIds, { onChange, onStatus }) => {
-  const subscription = browserClient().catalog.watchAvailability.subscribe(productIds ? { productIds } : {}, {
-    onData: ({ data }) => onChange(data),
-    onConnectionStateChange: (connection) => onStatus(liveStatusOf(connection.state, connection.error)),
-    onError: () => onStatus("paused"),
-  });
+export const browserAvailabilityFeed: AvailabilityFeed = (
+  { productIds, lastEventId },
+  { onChange, onStatus, onFailure },
+) => {
+  const subscription = browserClient().catalog.watchAvailability.subscribe(
+    { ...(productIds ? { productIds } : {}), lastEventId },
+    {
+      onData: ({ id, data }) => onChange(data, id),
+      onConnectionStateChange: (connection) => onStatus(liveStatusOf(connection.state, connection.error)),
+      onError: onFailure,
+    },
+  );
   return () => subscription.unsubscribe();
 };
 

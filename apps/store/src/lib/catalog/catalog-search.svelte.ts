@@ -55,6 +55,7 @@ export class CatalogSearch<Item extends SearchableItem> {
   show(query: string, page: SearchPage<Item>): void {
     if (page === this.#shownPage) return;
     clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#inFlight?.abort();
     this.#shownPage = page;
     this.query = query;
@@ -73,12 +74,16 @@ export class CatalogSearch<Item extends SearchableItem> {
   setQuery(text: string): void {
     this.query = text;
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => void this.submit(), this.#debounceMs);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.submit();
+    }, this.#debounceMs);
   }
 
   /** Searches for the current query now (Enter, a scanner's suffix, "Try again"). */
   async submit(): Promise<void> {
     clearTimeout(this.#timer);
+    this.#timer = undefined;
     const query = this.query.trim();
     const controller = this.#startRequest();
     this.status = "loading";
@@ -98,6 +103,15 @@ export class CatalogSearch<Item extends SearchableItem> {
     } finally {
       if (this.#inFlight === controller) this.#inFlight = undefined;
     }
+  }
+
+  /**
+   * Fetches the results again, e.g. after live updates were interrupted; a search already on
+   * its way brings fresh results anyway.
+   */
+  async refresh(): Promise<void> {
+    if (this.#timer !== undefined || this.#inFlight) return;
+    await this.submit();
   }
 
   /** Appends the next page of the results on screen. */

@@ -3,6 +3,7 @@ import { error } from "@sveltejs/kit";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { classifyCallFailure } from "$lib/trpc/errors";
 import { env } from "./env";
+import { networkFailureReason } from "./network-failure";
 
 /**
  * The inventory service as the app's server sees it: called directly, not through the /trpc
@@ -28,7 +29,9 @@ export async function loadFromInventory<T>(
     const failure = classifyCallFailure(cause);
     if (failure.kind === "not-found") error(404, notFound);
     if (failure.kind === "unavailable") {
-      console.error(`The inventory service at ${env.INVENTORY_URL} is not reachable:`, cause);
+      console.error(
+        `The inventory service at ${env.INVENTORY_URL} is not reachable (${networkFailureReason(cause)})`,
+      );
       error(503, { message: "The inventory service is not reachable", code: "INVENTORY_UNAVAILABLE" });
     }
     throw cause;

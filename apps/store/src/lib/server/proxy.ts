@@ -1,3 +1,5 @@
+import { networkFailureReason } from "./network-failure";
+
 /**
  * The browser's same-origin door to the inventory service: `/trpc/*` here is `<service>/trpc/*`
  * there. Responses are streamed through untouched, so SSE subscriptions stay live end to end.
@@ -69,18 +71,11 @@ function serviceUnavailable(serviceUrl: string, cause: unknown): Response {
   return Response.json(
     {
       error: {
-        message: `The inventory service at ${serviceUrl} is not reachable (${describeCause(cause)})`,
+        message: `The inventory service at ${serviceUrl} is not reachable (${networkFailureReason(cause)})`,
         code: -32603,
         data: { code: "BAD_GATEWAY", httpStatus: 502 },
       },
     },
     { status: 502, headers: { "cache-control": "no-store" } },
   );
-}
-
-function describeCause(cause: unknown): string {
-  if (!(cause instanceof Error)) return String(cause);
-  const inner: unknown = cause.cause;
-  if (inner instanceof Error && "code" in inner && typeof inner.code === "string") return inner.code;
-  return cause.message;
 }
