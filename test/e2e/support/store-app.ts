@@ -1,0 +1,94 @@
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+export const storeAppDir = path.join(repoRoot, "apps/store");
+const handlerPath = path.join(storeAppDir, "build/handler.js");
+
+/** Everything the production bundle is built from: the app and the workspace code it bundles. */
+const buildInputs = [
+  "apps/store/src",
+  "apps/store/static",
+  "apps/store/svelte.config.js",
+  "apps/store/vite.config.ts",
+  "apps/store/package.json",
+  "packages/domain/src",
+  "pnpm-lock.yaml",
+].map((input) => path.join(repoRoot, input));
+
+function newestModification(target: string): number {
+  if (!existsSync(target)) return 0;
+  const stats = statSync(target);
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  let newest = stats.mtimeMs;
+  for (const entry of readdirSync(target)) {
+    newest = Math.max(newest, newestModification(path.join(target, entry)));
+  }
+  return newest;
+}
+
+/**
+ * Builds the store app (adapter-node) unless the build is newer than all of its inputs. The
+ * tests run the production build: what ships is what is tested, and a built app answers at once
+ * where a dev server would compile and re-optimize on first visits.
+ */
+export async function ensureStoreAppBuilt(): Promise<void> {
+  const builtAt = existsSync(handlerPath) ? statSync(handlerPath).mtimeMs : 0;
+  if (builtAt > Math.max(...buildInputs.map(newestModification))) return;
+  const vite = path.join(storeAppDir, "node_modules/vite/bin/vite.js");
+  const child = spawn(process.execPath, [vite, "build", "--logLevel", "error"], {
+    cwd: storeAppDir,
+    // Vitest sets NODE_ENV=test, which would make Vite build development code.
+    env: { ...process.env, NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", resolve);
+  });
+  if (code !== 0) throw new Error(`Building the store app failed (exit ${code ?? "signal"}):\n${output}`);
+}
+
+export type StoreApp = { url: string; close(): Promise<void> };
+
+/**
+ * Serves the built app from a child Node process on a free port, pointed at `inventoryUrl`.
+ * A process of its own because adapter-node reads its environment once per process.
+ */
+export async function startStoreApp({ inventoryUrl }: { inventoryUrl: string }): Promise<StoreApp> {
+  await ensureStoreAppBuilt();
+  const serve = [
+    `const { createServer } = await import("node:http");`,
+    `const { handler } = await import(${JSON.stringify(handlerPath)});`,
+    `const server = createServer(handler);`,
+    `server.listen(0, "127.0.0.1", () => process.send({ port: server.address().port }));`,
+  ].join("\n");
+  const child = spawn(process.execPath, ["--input-type=module", "--eval", serve], {
+    cwd: storeAppDir,
+    env: { ...process.env, INVENTORY_URL: inventoryUrl, NODE_ENV: "production" },
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("message", (message: { port: number }) => resolve(message.port));
+    child.once("exit", (code) =>
+      reject(new Error(`The store app exited with code ${code} before listening`)),
+    );
+    child.once("error", reject);
+  });
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
