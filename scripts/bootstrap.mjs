@@ -49,4 +49,14 @@ if (installIsStale()) {
   const status = run(pnpm, [...pnpmPrefix, "install", "--frozen-lockfile"]);
   if (status !== 0) process.exit(status);
 }
+
+if (script === "demo") {
+  // The demo store runs in the foreground until Ctrl-C. It is started directly rather than as a
+  // pnpm script so that Ctrl-C reaches it alone and a clean stop is not reported as a failure.
+  const built = run(pnpm, [...pnpmPrefix, "run", "demo:build"]);
+  if (built !== 0) process.exit(built);
+  process.on("SIGINT", () => {});
+  process.on("SIGTERM", () => {});
+  process.exit(run(process.execPath, ["--import", "tsx", "apps/demo/src/main.ts", ...args]));
+}
 process.exit(run(pnpm, [...pnpmPrefix, "run", script, ...args]));

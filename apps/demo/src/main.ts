@@ -12,7 +12,12 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../
 const storeAppEntry = path.join(repoRoot, "apps/store/build/index.js");
 
 const env = readDemoEnv();
-const log = pino({ name: "demo", level: env.LOG_LEVEL });
+// A person watches the demo in a terminal: readable lines there, JSON lines when piped.
+const rootLogger = pino({
+  level: env.LOG_LEVEL,
+  ...(process.stdout.isTTY ? { transport: { target: "pino-pretty", options: { ignore: "pid,hostname" } } } : {}),
+});
+const log = rootLogger.child({ name: "demo" });
 
 const db = await openDatabase({ url: env.DATABASE_URL, dataDir: env.PGLITE_DATA_DIR });
 log.info(`Opened ${db.kind === "postgres" ? "PostgreSQL" : "embedded PGlite"} database`);
@@ -28,7 +33,12 @@ if (!(await isSeeded(db.prisma))) {
 // Demo credentials are derived from the store code, so they can be shown on every start.
 const { attendantBadge, attendantPin, ...demoTokens } = demoCredentials(DEMO_STORE.code);
 
-const service = await startInventoryService({ db, host: env.HOST, port: env.INVENTORY_PORT });
+const service = await startInventoryService({
+  db,
+  host: env.HOST,
+  port: env.INVENTORY_PORT,
+  logger: rootLogger.child({ name: "inventory" }),
+});
 
 if (!existsSync(storeAppEntry)) {
   throw new Error(`The store app is not built (${storeAppEntry} is missing): run \`pnpm build\` first.`);
