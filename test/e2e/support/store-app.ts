@@ -1,11 +1,15 @@
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { cpSync, existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const storeAppDir = path.join(repoRoot, "apps/store");
-const handlerPath = path.join(storeAppDir, "build/handler.js");
+const buildDir = path.join(storeAppDir, "build");
+const handlerPath = path.join(buildDir, "handler.js");
+/** Inside the app's node_modules, so the copy resolves the app's runtime dependencies. */
+const snapshotsDir = path.join(storeAppDir, "node_modules/.cache/e2e-builds");
 
 /** Everything the production bundle is built from: the app and the workspace code it bundles. */
 const buildInputs = [
@@ -58,13 +62,18 @@ export type StoreApp = { url: string; close(): Promise<void> };
 
 /**
  * Serves the built app from a child Node process on a free port, pointed at `inventoryUrl`.
- * A process of its own because adapter-node reads its environment once per process.
+ * A process of its own because adapter-node reads its environment once per process. It serves a
+ * private copy of the build: adapter-node loads route modules on first use, and a `pnpm build`
+ * run meanwhile would replace them under a running test.
  */
 export async function startStoreApp({ inventoryUrl }: { inventoryUrl: string }): Promise<StoreApp> {
   await ensureStoreAppBuilt();
+  const snapshot = path.join(snapshotsDir, randomUUID());
+  cpSync(buildDir, snapshot, { recursive: true });
+  const removeSnapshot = () => rmSync(snapshot, { recursive: true, force: true });
   const serve = [
     `const { createServer } = await import("node:http");`,
-    `const { handler } = await import(${JSON.stringify(handlerPath)});`,
+    `const { handler } = await import(${JSON.stringify(path.join(snapshot, "handler.js"))});`,
     `const server = createServer(handler);`,
     `server.listen(0, "127.0.0.1", () => process.send({ port: server.address().port }));`,
   ].join("\n");
@@ -73,6 +82,8 @@ export async function startStoreApp({ inventoryUrl }: { inventoryUrl: string }):
     env: { ...process.env, INVENTORY_URL: inventoryUrl, NODE_ENV: "production" },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
+
+  child.once("exit", removeSnapshot);
 
   const port = await new Promise<number>((resolve, reject) => {
     child.once("message", (message: { port: number }) => resolve(message.port));
