@@ -26,6 +26,8 @@ export type ResolvedLine = {
   lineNo: number;
   code: string;
   scan: ScanResult;
+  /** The barcode row the scan matched (normalized), checked again when a sale is written; null for a product named by id. */
+  barcode: BarcodeKey | null;
   product: ProductFacts;
   quantityMilli: number;
   /** Per unit (EACH) or per kilogram (WEIGHT). */
@@ -76,7 +78,7 @@ export function formatAmount(milli: number, unitOfSale: "EACH" | "WEIGHT"): stri
   return unitOfSale === "WEIGHT" ? `${formatQuantity(milli)} g` : formatQuantity(milli);
 }
 
-function barcodeKeyOfScan(scan: ScanResult): BarcodeKey {
+export function barcodeKeyOfScan(scan: ScanResult): BarcodeKey {
   switch (scan.kind) {
     case "gtin":
       return { kind: "GTIN", code: scan.gtin14 };
@@ -188,18 +190,79 @@ export async function resolveLines(
   store: StoreConfig,
   lines: readonly LineInput[],
   now: Date,
+  cache?: { facts: FactsCache; fresh: boolean },
 ): Promise<ResolvedLine[]> {
   const scans = lines.map((line) =>
     classifyScan(line.code, store.nomenclature, { currency: store.currency }),
   );
   const keys = scans.map(barcodeKeyOfScan);
-  const facts = await loadFactsByBarcode(db, store.id, keys, now);
+  const facts = cache
+    ? await cache.facts.load(store.id, keys, now, cache.fresh)
+    : await loadFactsByBarcode(db, store.id, keys, now);
   return lines.map((line, index) => {
     const scan = scans[index]!;
     const product = facts.get(barcodeKeyOf(keys[index]!));
     if (!product) throw unknownBarcode(line.code, scan);
-    return resolveProductLine(store, line, scan, product, index + 1);
+    return resolveProductLine(store, line, scan, product, index + 1, keys[index]!);
   });
+}
+
+/**
+ * Product facts kept for a few seconds for the checkout's hot path. Safe because the sale
+ * statement checks again, in the database, every fact that decides the price (barcode, active,
+ * price-book entry, promotions: see sale-recorder.ts) and refuses stock it does not have; a
+ * stale entry only costs a retry with fresh facts.
+ */
+export type FactsCache = {
+  /** `fresh` reads every key from the database (and keeps the result). */
+  load(storeId: string, keys: readonly BarcodeKey[], now: Date, fresh?: boolean): Promise<Map<string, ProductFacts>>;
+};
+
+export function createFactsCache(db: Database, ttlMs: number): FactsCache {
+  const entries = new Map<string, { facts: ProductFacts; until: number }>();
+  const entryKey = (storeId: string, key: BarcodeKey) => `${storeId}/${barcodeKeyOf(key)}`;
+  return {
+    async load(storeId, keys, now, fresh = false) {
+      const found = new Map<string, ProductFacts>();
+      const missing: BarcodeKey[] = [];
+      const clock = Date.now();
+      for (const key of keys) {
+        const entry = fresh ? undefined : entries.get(entryKey(storeId, key));
+        if (entry && entry.until > clock) found.set(barcodeKeyOf(key), entry.facts);
+        else missing.push(key);
+      }
+      if (missing.length > 0) {
+        const loaded = await loadFactsByBarcode(db, storeId, missing, now);
+        for (const key of missing) {
+          const facts = loaded.get(barcodeKeyOf(key));
+          if (!facts) continue;
+          found.set(barcodeKeyOf(key), facts);
+          entries.set(entryKey(storeId, key), { facts, until: clock + ttlMs });
+        }
+      }
+      return found;
+    },
+  };
+}
+
+/**
+ * The promotions a cart's price depends on, as one string: every (promotion version, product,
+ * quantity) of the running promotions that list a product of the cart. The sale statement
+ * computes the same string from the database and writes the sale only if they are equal.
+ */
+export function promotionFingerprint(lines: readonly ResolvedLine[]): string {
+  const entries = new Set<string>();
+  const products = new Set(lines.map((line) => line.product.id));
+  for (const line of lines) {
+    for (const promotion of line.product.promotions) {
+      for (const item of promotion.items) {
+        if (products.has(item.productId)) {
+          entries.add(`${promotion.id}@${promotion.version}:${item.productId}x${item.quantity}`);
+        }
+      }
+    }
+  }
+  return [...entries].sort().join(",");
 }
 
 export function resolveProductLine(
@@ -208,6 +271,7 @@ export function resolveProductLine(
   scan: ScanResult,
   product: ProductFacts,
   lineNo: number,
+  barcode: BarcodeKey | null,
 ): ResolvedLine {
   if (!product.active) {
     throw new ServiceError("PRODUCT_INACTIVE", `${describe(line.code, product)} is no longer sold`, {
@@ -226,6 +290,7 @@ export function resolveProductLine(
     lineNo,
     code: line.code,
     scan,
+    barcode,
     product,
     quantityMilli,
     unitPriceMinor: product.priceMinor,

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Prisma, type Database } from "@store/db";
+import type { Database } from "@store/db";
 import { formatMoney } from "@store/domain";
 import type { Logger } from "pino";
 import type { Actor } from "../auth/actor";
@@ -10,19 +10,17 @@ import {
   mergeTakes,
   priceLines,
   resolveLines,
+  createFactsCache,
+  promotionFingerprint,
   type CartQuote,
   type LineInput,
-  type StockTake,
 } from "./cart";
-import {
-  idempotencyScope,
-  idempotencyTtlMs,
-  replayIfKnown,
-  requestHash,
-} from "./idempotency";
-import { isUniqueViolation, pgErrorOf, utc } from "./sql";
-import { lockBalances, movesFromJson, onHandRefused, stockChangedEvents } from "./stock-sql";
-import type { StoreDirectory } from "./stores";
+import { createBatcher, type Batcher } from "./batcher";
+import { idempotencyScope, replayIfKnown, requestHash } from "./idempotency";
+import { recordSales, type SaleRecord } from "./sale-recorder";
+import { isUniqueViolation, pgErrorOf } from "./sql";
+import { onHandRefused } from "./stock-sql";
+import type { StoreConfig, StoreDirectory } from "./stores";
 
 export type PaymentInput = {
   method: "CARD" | "QR" | "CASH";
@@ -54,7 +52,34 @@ const maxAttempts = 10;
 
 export type CheckoutService = ReturnType<typeof createCheckoutService>;
 
-export function createCheckoutService(db: Database, stores: StoreDirectory, logger: Logger) {
+export type SaleBatching = {
+  /** Sale statements running at once per store; more sales wait and go together in the next one. */
+  maxInFlight: number;
+  maxBatch: number;
+};
+
+export const defaultSaleBatching: SaleBatching = { maxInFlight: 2, maxBatch: 32 };
+
+/** How long the checkout trusts product facts before reading them again. */
+const factsTtlMs = 5_000;
+
+export function createCheckoutService(
+  db: Database,
+  stores: StoreDirectory,
+  logger: Logger,
+  batching: SaleBatching = defaultSaleBatching,
+) {
+  const factsCache = createFactsCache(db, factsTtlMs);
+  const batchers = new Map<string, Batcher<SaleRecord, number | null>>();
+  function batcherFor(storeId: string): Batcher<SaleRecord, number | null> {
+    let batcher = batchers.get(storeId);
+    if (!batcher) {
+      batcher = createBatcher({ ...batching, run: (records) => recordSales(db, storeId, records) });
+      batchers.set(storeId, batcher);
+    }
+    return batcher;
+  }
+
   async function quote(actor: Actor, lines: readonly LineInput[]): Promise<CartQuote> {
     const store = await stores.get(actor.storeId);
     const resolved = await resolveLines(db, store, lines, new Date());
@@ -88,154 +113,96 @@ export function createCheckoutService(db: Database, stores: StoreDirectory, logg
     }
   }
 
-  async function commitOnce(actor: Actor, input: CommitSaleInput, scope: string, hash: string): Promise<Sale> {
-    const store = await stores.get(actor.storeId);
-    for (let attempt = 1; ; attempt++) {
-      const now = new Date();
-      const resolved = await resolveLines(db, store, input.lines, now);
-      const priced = priceLines(store, resolved);
-      if (input.payment.amountMinor !== priced.totalMinor) {
-        throw new ServiceError(
-          "PAYMENT_AMOUNT_MISMATCH",
-          `Payment of ${formatMoney(input.payment.amountMinor, store.currency, store.locale)} does not match the sale total ${formatMoney(priced.totalMinor, store.currency, store.locale)}`,
-          { amountMinor: input.payment.amountMinor, totalMinor: priced.totalMinor },
-        );
-      }
-      const takes = allocateStock(demandsOf(resolved), "sell");
-      const sale: Sale = {
-        id: randomUUID(),
-        number: 0,
-        storeId: store.id,
-        deviceId: actor.deviceId,
-        createdAt: now.toISOString(),
-        ...priced,
-        payment: { ...input.payment, status: "CAPTURED", currency: store.currency },
-      };
-      try {
-        sale.number = await insertSale(actor, sale, takes, input.idempotencyKey, scope, hash, now);
-        return sale;
-      } catch (error) {
-        if (!refusedBy(error, onHandRefused) || attempt === maxAttempts) throw stockMoved(error, attempt);
-        logger.debug({ attempt, key: input.idempotencyKey }, "Stock moved during a sale, reading it again");
-      }
-    }
-  }
-
-  /**
-   * The sale in one statement and one round trip: sale, idempotency key, lines, payment and the
-   * sale event are written first; then the stock rows are locked in a fixed order and taken
-   * only where enough is available; the ledger and stock events come from the rows actually
-   * changed. A row without enough stock is set to -1, which the onHand CHECK refuses, so the
-   * whole statement (and nothing else) is undone: no sale without its stock, no stock without
-   * its sale.
-   */
-  async function insertSale(
+  /** Prices and allocates a sale from product facts, cached unless `fresh`. */
+  async function prepareSale(
     actor: Actor,
-    sale: Sale,
-    takes: StockTake[],
-    key: string,
-    scope: string,
-    hash: string,
-    now: Date,
-  ): Promise<number> {
+    store: StoreConfig,
+    input: CommitSaleInput,
+    idempotency: SaleRecord["idempotency"],
+    fresh: boolean,
+  ): Promise<{ sale: Sale; record: SaleRecord }> {
+    const now = new Date();
+    const resolved = await resolveLines(db, store, input.lines, now, { facts: factsCache, fresh });
+    const priced = priceLines(store, resolved);
+    if (input.payment.amountMinor !== priced.totalMinor) {
+      throw new ServiceError(
+        "PAYMENT_AMOUNT_MISMATCH",
+        `Payment of ${formatMoney(input.payment.amountMinor, store.currency, store.locale)} does not match the sale total ${formatMoney(priced.totalMinor, store.currency, store.locale)}`,
+        { amountMinor: input.payment.amountMinor, totalMinor: priced.totalMinor },
+      );
+    }
+    const takes = allocateStock(demandsOf(resolved), "sell");
+    const sale: Sale = {
+      id: randomUUID(),
+      number: 0,
+      storeId: store.id,
+      deviceId: actor.deviceId,
+      createdAt: now.toISOString(),
+      ...priced,
+      payment: { ...input.payment, status: "CAPTURED", currency: store.currency },
+    };
     const { number: _number, ...response } = sale;
-    const doc = {
+    const record: SaleRecord = {
       saleId: sale.id,
-      key,
-      scope,
-      requestHash: hash,
+      storeId: store.id,
       deviceId: actor.deviceId,
       currency: sale.currency,
       subtotalMinor: sale.subtotalMinor,
       discountMinor: sale.discountMinor,
       taxMinor: sale.taxMinor,
       totalMinor: sale.totalMinor,
+      createdAt: now,
       actorKind: actor.kind,
       actorId: actor.id,
-      lines: sale.lines,
+      idempotency,
+      basis: {
+        productIds: [...new Set(resolved.map((line) => line.product.id))],
+        promotionFingerprint: promotionFingerprint(resolved),
+      },
+      lines: sale.lines.map((line, index) => {
+        const barcode = resolved[index]!.barcode!;
+        return { ...line, barcodeKind: barcode.kind, barcodeCode: barcode.code };
+      }),
       payment: sale.payment,
-      takes: mergeTakes(takes),
+      moves: mergeTakes(takes),
       response,
     };
-    const at = utc(now);
-    const storeId = sale.storeId;
-    const reference = Prisma.sql`'sale:' || ${sale.id}`;
-    const rows = await db.prisma.$queryRaw<Array<{ number: number }>>`
-      WITH doc AS MATERIALIZED (SELECT ${JSON.stringify(doc)}::jsonb AS d),
-      moves AS MATERIALIZED (${movesFromJson(Prisma.sql`(SELECT d->'takes' FROM doc)`)}),
-      sale AS (
-        INSERT INTO "Sale" (id, "storeId", "deviceId", currency, "subtotalMinor", "discountMinor",
-                            "taxMinor", "totalMinor", "idempotencyKey", "createdAt")
-        SELECT (d->>'saleId')::uuid, ${storeId}::uuid, (d->>'deviceId')::uuid, d->>'currency',
-               (d->>'subtotalMinor')::int, (d->>'discountMinor')::int, (d->>'taxMinor')::int,
-               (d->>'totalMinor')::int, d->>'key', ${at}
-        FROM doc
-        RETURNING id, number),
-      idempotency AS (
-        INSERT INTO "IdempotencyKey" (scope, key, "requestHash", response, "createdAt", "expiresAt")
-        SELECT d->>'scope', d->>'key', d->>'requestHash', jsonb_set(d->'response', '{number}', to_jsonb(sale.number)),
-               ${at}, ${utc(new Date(now.getTime() + idempotencyTtlMs))}
-        FROM doc, sale
-        RETURNING 1),
-      lines AS (
-        INSERT INTO "SaleLine" ("saleId", "lineNo", "productId", "scannedCode", quantity, "unitPriceMinor",
-                                "grossMinor", "discountMinor", "totalMinor", "taxRateBp", "taxMinor", "promotionCodes")
-        SELECT sale.id, l."lineNo", l."productId"::uuid, l.code, l.quantity::numeric, l."unitPriceMinor",
-               l."grossMinor", l."discountMinor", l."totalMinor", l."taxRateBp", l."taxMinor",
-               ARRAY(SELECT jsonb_array_elements_text(l."promotionCodes"))
-        FROM doc, sale, jsonb_to_recordset(d->'lines') AS l("lineNo" int, "productId" text, code text, quantity text,
-          "unitPriceMinor" int, "grossMinor" int, "discountMinor" int, "totalMinor" int, "taxRateBp" int,
-          "taxMinor" int, "promotionCodes" jsonb)
-        RETURNING 1),
-      payment AS (
-        INSERT INTO "Payment" ("saleId", provider, "providerRef", method, status, currency, "amountMinor",
-                               "capturedMinor", "createdAt", "updatedAt")
-        SELECT sale.id, d->'payment'->>'provider', d->'payment'->>'providerRef',
-               (d->'payment'->>'method')::"PaymentMethod", 'CAPTURED', d->>'currency',
-               (d->'payment'->>'amountMinor')::int, (d->'payment'->>'amountMinor')::int, ${at}, ${at}
-        FROM doc, sale
-        RETURNING 1),
-      completed AS (
-        INSERT INTO "Event" ("storeId", type, subject, payload, "createdAt")
-        SELECT ${storeId}::uuid, 'sale.completed', sale.id::text,
-               jsonb_build_object('saleId', sale.id::text, 'number', sale.number, 'deviceId', d->'deviceId',
-                 'currency', d->'currency', 'totalMinor', d->'totalMinor',
-                 'lineCount', jsonb_array_length(d->'lines')),
-               ${at}
-        FROM doc, sale
-        RETURNING 1),
-      written AS MATERIALIZED (
-        SELECT (SELECT count(*) FROM idempotency) + (SELECT count(*) FROM lines)
-             + (SELECT count(*) FROM payment) + (SELECT count(*) FROM completed) AS n),
-      locked AS MATERIALIZED (${lockBalances(storeId, Prisma.sql`(SELECT n FROM written) > 0`)}),
-      taken AS (
-        UPDATE "StockBalance" b
-        SET "onHand" = CASE WHEN b."onHand" - b.reserved >= m.q THEN b."onHand" - m.q ELSE -1 END,
-            "updatedAt" = ${at}
-        FROM locked l JOIN moves m ON m.product_id = l."productId" AND m.location_id = l."locationId"
-        WHERE b."productId" = l."productId" AND b."locationId" = l."locationId"
-        RETURNING b."productId", b."locationId", b."onHand", b.reserved, m.q),
-      ledger AS (
-        INSERT INTO "StockMovement" ("storeId", "productId", "locationId", delta, reason, "actorKind",
-                                     "actorId", reference, "idempotencyKey", "createdAt")
-        SELECT ${storeId}::uuid, t."productId", t."locationId", -t.q, 'SALE', (d->>'actorKind')::"ActorKind",
-               d->>'actorId', ${reference}, d->>'key', ${at}
-        FROM taken t, doc
-        RETURNING 1),
-      changed AS (${stockChangedEvents(storeId, "taken", { onHand: Prisma.sql`-s.q`, reserved: Prisma.sql`0` }, Prisma.sql`'SALE'`, reference, at)})
-      SELECT (SELECT number FROM sale) AS number,
-             (SELECT count(*) FROM ledger)::int AS moved, (SELECT count(*) FROM changed)::int AS events`;
-    const row = rows[0];
-    if (!row) throw new Error(`Sale ${sale.id} was not recorded`);
-    return row.number;
+    return { sale, record };
   }
 
-  function stockMoved(error: unknown, attempts: number): unknown {
-    if (!refusedBy(error, onHandRefused)) return error;
-    return new ServiceError(
-      "STOCK_CONTENDED",
-      `Stock changed under the sale ${attempts} times in a row; nothing was charged, try again`,
-    );
+  /**
+   * First from cached facts (see FactsCache); whatever they decide against the sale (a price, a
+   * shortage) and whatever the database finds changed is checked again on fresh facts.
+   */
+  async function commitOnce(actor: Actor, input: CommitSaleInput, scope: string, hash: string): Promise<Sale> {
+    const store = await stores.get(actor.storeId);
+    const idempotency = { scope, key: input.idempotencyKey, requestHash: hash };
+    let fresh = false;
+    for (let attempt = 1; ; attempt++) {
+      let prepared: { sale: Sale; record: SaleRecord };
+      try {
+        prepared = await prepareSale(actor, store, input, idempotency, fresh);
+      } catch (error) {
+        if (fresh || !(error instanceof ServiceError)) throw error;
+        fresh = true;
+        continue;
+      }
+      try {
+        const number = await batcherFor(store.id).submit(prepared.record);
+        if (number !== null) return { ...prepared.sale, number };
+        logger.debug({ attempt, key: input.idempotencyKey }, "Prices or promotions changed during a sale, pricing it again");
+      } catch (error) {
+        if (!refusedBy(error, onHandRefused)) throw error;
+        logger.debug({ attempt, key: input.idempotencyKey }, "Stock moved during a sale, reading it again");
+      }
+      if (attempt === maxAttempts) {
+        throw new ServiceError(
+          "STOCK_CONTENDED",
+          `Stock or prices changed under the sale ${attempt} times in a row; nothing was charged, try again`,
+        );
+      }
+      fresh = true;
+    }
   }
 
   return { quote, commit };

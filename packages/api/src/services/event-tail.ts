@@ -16,6 +16,8 @@ export type StoreEvent = {
    * availability after the batch this event came in (computed once per batch, not stored).
    */
   productAvailable?: string;
+  /** Delivered after newer events because its transaction committed late. */
+  late?: boolean;
 };
 
 type Entry = { seq: number; event: StoreEvent };
@@ -195,7 +197,7 @@ export class EventTail {
     for (const row of rows) {
       if (row.id <= this.#cursorId) {
         this.#late.delete(row.id);
-        accepted.push(toStoreEvent(row));
+        accepted.push({ ...toStoreEvent(row), late: true });
         continue;
       }
       if (row.id > expected) {

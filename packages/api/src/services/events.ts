@@ -33,8 +33,9 @@ type EventRow = Parameters<typeof toStoreEvent>[0];
  * The store's events after `lastEventId` (or from now on), in id order, until `signal` aborts.
  * Live events come from the process's shared tail; a subscriber that resumes from an older id,
  * or falls behind the tail's buffer, catches up from the database page by page first.
- * Delivery is at least once: an event whose transaction committed late can arrive after newer
- * ones, and a resynchronising subscriber may see it twice.
+ * Ids only grow, except for an event whose transaction committed late: it is delivered when it
+ * appears, after newer ones (so delivery is at least once: a client resuming from an id before it
+ * may see events twice).
  */
 export async function* subscribeEvents(
   db: Database,
@@ -73,6 +74,8 @@ export async function* subscribeEvents(
     for (const event of live) {
       next++;
       const id = BigInt(event.id);
+      // Already seen (by the client or the catch-up), unless it is one that committed late.
+      if (id <= lastId && !event.late) continue;
       if (id > lastId) lastId = id;
       if (matchesFilter(event, filter)) yield event;
     }

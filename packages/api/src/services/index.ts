@@ -2,7 +2,7 @@ import type { Database } from "@store/db";
 import pino, { type Logger } from "pino";
 import { createTokenAuthenticator, type TokenAuthenticator } from "../auth/tokens";
 import { createCatalogService, type CatalogService } from "./catalog";
-import { createCheckoutService, type CheckoutService } from "./checkout";
+import { createCheckoutService, defaultSaleBatching, type CheckoutService, type SaleBatching } from "./checkout";
 import type { EventTailOptions } from "./event-tail";
 import { createEventsService, type EventsService } from "./events";
 import { createOrdersService, type OrdersService } from "./orders";
@@ -17,6 +17,8 @@ export type ServicesOptions = {
   /** The store this node serves, by code; default: the only store in the database. */
   storeCode?: string;
   events?: EventTailOptions;
+  /** Group commit of concurrent sales (see batcher.ts). */
+  saleBatching?: SaleBatching;
 };
 
 export type Services = {
@@ -50,7 +52,7 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
     stores,
     catalog,
     stock: createStockService(db, stores),
-    checkout: createCheckoutService(db, stores, logger),
+    checkout: createCheckoutService(db, stores, logger, options.saleBatching ?? defaultSaleBatching),
     orders: createOrdersService(db, stores, logger, {
       reservationGraceMin: options.reservationGraceMin ?? defaultReservationGraceMin,
     }),

@@ -219,7 +219,14 @@ export function createOrdersService(db: Database, stores: StoreDirectory, logger
       const code = line.code ?? product.primaryBarcode ?? product.sku;
       const scan: ScanResult =
         key.kind === "scan" ? key.scan : { kind: "gtin", code, format: "GTIN-14", gtin14: code };
-      const resolved = resolveProductLine(store, { code, quantity: line.quantity }, scan, product, index + 1);
+      const resolved = resolveProductLine(
+        store,
+        { code, quantity: line.quantity },
+        scan,
+        product,
+        index + 1,
+        key.kind === "scan" ? key.key : null,
+      );
       const substituteKey = substituteKeys[index];
       const substitute = substituteKey ? productOf(substituteKey, line.preferredSubstituteCode ?? "") : null;
       return { resolved, substitute, substitution: line.substitution };

@@ -43,8 +43,13 @@ export const activePromotionSchema = z.object({
   priceMinor: z.number().int().nullable(),
   percentOffBp: z.number().int().nullable(),
   items: z.array(z.object({ productId: z.string(), quantity: z.number().int() })),
+  /** Changes whenever the promotion row does (a sale statement checks it is still the same). */
+  version: z.string(),
 });
 export type ActivePromotion = z.output<typeof activePromotionSchema>;
+
+/** A promotion row's version as text, identical in JavaScript and in SQL checks. */
+export const promotionVersion = Prisma.sql`to_char(pr."updatedAt", 'YYYYMMDDHH24MISSMS')`;
 
 /** The facts columns for the product aliased `p` (joined with its category `c`). */
 function factColumns(storeId: string, now: Date): Prisma.Sql {
@@ -66,7 +71,7 @@ function factColumns(storeId: string, now: Date): Prisma.Sql {
     (SELECT coalesce(json_agg(json_build_object(
         'id', pr.id::text, 'code', pr.code, 'nameEn', pr."nameEn", 'nameZh', pr."nameZh",
         'kind', pr.kind::text, 'buyQuantity', pr."buyQuantity", 'payQuantity', pr."payQuantity",
-        'priceMinor', pr."priceMinor", 'percentOffBp', pr."percentOffBp",
+        'priceMinor', pr."priceMinor", 'percentOffBp', pr."percentOffBp", 'version', ${promotionVersion},
         'items', (SELECT json_agg(json_build_object('productId', i."productId"::text, 'quantity', i.quantity))
                   FROM "PromotionItem" i WHERE i."promotionId" = pr.id))), '[]'::json)
       FROM "PromotionItem" pi JOIN "Promotion" pr ON pr.id = pi."promotionId"

@@ -215,3 +215,68 @@ describe("checkout bad input", () => {
     expect(error.cause).toBeDefined();
   });
 });
+
+describe("checkout.commit under concurrency and price changes", () => {
+  it("refuses only the bad sale among concurrent ones written together", async () => {
+    const { products, store } = fixture;
+    const usedRef = newKey();
+    await (await kiosk()).checkout.commit({ idempotencyKey: newKey(), lines: [{ code: products.cola.code }], payment: card(350, usedRef) });
+    const before = await availableOf(db, store.id, products.cola.id);
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, async (_, index) =>
+        (await kiosk()).checkout
+          .commit({ idempotencyKey: newKey(), lines: [{ code: products.cola.code }], payment: card(350, index === 3 ? usedRef : newKey()) })
+          .then(
+            () => "sold",
+            (error: unknown) => (error instanceof TRPCError ? error.code : "unexpected"),
+          ),
+      ),
+    );
+    expect(outcomes.filter((outcome) => outcome === "sold")).toHaveLength(7);
+    expect(outcomes[3]).toBe("CONFLICT");
+    expect(await availableOf(db, store.id, products.cola.id)).toBe(before - 7);
+    expect((await checkLedger(db.prisma)).ok).toBe(true);
+  });
+
+  it("charges the price-book price in force when the sale is written, even right after a change", async () => {
+    const { products } = fixture;
+    const manager = await callerAs(services, fixture.actors.MANAGER);
+    const sell = (amountMinor: number) =>
+      kiosk().then((caller) =>
+        caller.checkout.commit({ idempotencyKey: newKey(), lines: [{ code: products.yogurt.code }], payment: card(amountMinor) }),
+      );
+    await manager.stock.receive({ idempotencyKey: newKey(), product: { productId: products.yogurt.id }, location: { locationCode: "A1-2-1" }, quantity: "10" });
+    expect((await sell(990)).totalMinor).toBe(990);
+
+    await manager.prices.set({ idempotencyKey: newKey(), productId: products.yogurt.id, priceMinor: 1090 });
+    const before = await stockSnapshot(db);
+    await expect(sell(990)).rejects.toMatchObject({ code: "BAD_REQUEST", message: /does not match the sale total/ });
+    expect(await stockSnapshot(db)).toEqual(before);
+    expect((await sell(1090)).lines[0]).toMatchObject({ unitPriceMinor: 1090, totalMinor: 1090 });
+
+    await manager.prices.set({ idempotencyKey: newKey(), productId: products.yogurt.id, priceMinor: 990 });
+    await expect(sell(1090)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect((await sell(990)).totalMinor).toBe(990);
+  });
+
+  it("applies a promotion that starts after the product's facts were last read", async () => {
+    const { products, store } = fixture;
+    const sell = (quantity: string, amountMinor: number) =>
+      kiosk().then((caller) =>
+        caller.checkout.commit({ idempotencyKey: newKey(), lines: [{ code: products.milk.code, quantity }], payment: card(amountMinor) }),
+      );
+    await (await callerAs(services, fixture.actors.MANAGER)).stock.receive({
+      idempotencyKey: newKey(), product: { productId: products.milk.id }, location: { locationCode: "A1-1-1" }, quantity: "10",
+    });
+    expect((await sell("2", 2500)).discountMinor).toBe(0);
+    await db.prisma.promotion.create({
+      data: {
+        storeId: store.id, code: "MILK-10", nameEn: "Milk 10% off", nameZh: "牛奶九折", kind: "PERCENT_OFF", percentOffBp: 1000,
+        startsAt: new Date(Date.now() - 1000), items: { create: [{ productId: products.milk.id }] },
+      },
+    });
+    await expect(sell("2", 2500)).rejects.toMatchObject({ code: "BAD_REQUEST", message: /does not match the sale total/ });
+    const discounted = await sell("2", 2250);
+    expect(discounted.lines[0]).toMatchObject({ discountMinor: 250, promotionCodes: ["MILK-10"] });
+  });
+});
