@@ -1,3 +1,6 @@
 import base from "@store/eslint-config/base";
 
-export default base;
+export default [
+  ...base,
+  { languageOptions: { parserOptions: { projectService: { allowDefaultProject: ["bench/*.mjs"] } } } },
+];

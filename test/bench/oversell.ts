@@ -1,3 +1,4 @@
+import type { Database } from "@store/db";
 import { closeBenchStore, openBenchStore, plainProducts, type Caller } from "./store";
 import { createBenchDatabase, note, report, reportLedger } from "./support";
 
@@ -82,7 +83,7 @@ function isOutOfStock(error: unknown): boolean {
 }
 
 /** Counts the product's sellable shelves so that exactly `units` are available, all on one. */
-async function leaveExactly(manager: Caller, db: { prisma: import("@store/db").PrismaClient }, productId: string, units: number, tag: string) {
+async function leaveExactly(manager: Caller, db: Database, productId: string, units: number, tag: string) {
   const balances = await db.prisma.stockBalance.findMany({
     where: { productId, location: { sellable: true } },
     orderBy: [{ isHome: "desc" }, { locationId: "asc" }],
