@@ -1,4 +1,4 @@
-import { createTestDatabase, type Database, type Role } from "@store/db";
+import { checkLedger, createTestDatabase, type Database, type Role } from "@store/db";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "./root";
@@ -189,4 +189,8 @@ describe("API tokens", () => {
     const ledger = await other.stock.ledger({});
     expect(ledger.items.every((movement) => movement.locationId === fixture.locations.otherShelf.id)).toBe(true);
   });
+});
+
+it("leaves the ledger summing to every balance, and reservations to what is reserved", async () => {
+  expect(await checkLedger(db.prisma)).toEqual({ ok: true, mismatches: [] });
 });

@@ -114,3 +114,7 @@ describe("never oversell", () => {
     expect((await checkLedger(db.prisma)).ok).toBe(true);
   });
 });
+
+it("leaves the ledger summing to every balance, and reservations to what is reserved", async () => {
+  expect(await checkLedger(db.prisma)).toEqual({ ok: true, mismatches: [] });
+});

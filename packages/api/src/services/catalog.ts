@@ -129,7 +129,7 @@ export function createCatalogService(db: Database, stores: StoreDirectory) {
               { nameEn: { contains: text, mode: "insensitive" } },
               { nameZh: { contains: text } },
               { sku: { contains: text, mode: "insensitive" } },
-              { barcodes: { some: { code: { startsWith: text } } } },
+              { barcodes: { some: { code: { contains: text } } } },
               ...(barcode ? [{ barcodes: { some: barcode } }] : []),
             ],
           }

@@ -98,6 +98,16 @@ export function createCheckoutService(
       const replay = await replayIfKnown<Sale>(db, scope, idempotencyKey, hash);
       if (replay) return replay;
       if (isUniqueViolation(error)) {
+        const earlier = await db.prisma.sale.findUnique({
+          where: { storeId_idempotencyKey: { storeId: actor.storeId, idempotencyKey } },
+          select: { number: true },
+        });
+        if (earlier) {
+          throw new ServiceError(
+            "IDEMPOTENCY_KEY_REUSED",
+            `Idempotency key '${idempotencyKey}' was already used for sale #${earlier.number}`,
+          );
+        }
         const recorded = await db.prisma.payment.findUnique({
           where: { provider_providerRef: { provider: input.payment.provider, providerRef: input.payment.providerRef } },
           select: { sale: { select: { number: true } } },

@@ -14,7 +14,7 @@ import {
 import { refusedBy } from "./checkout";
 import { idempotencyScope, idempotencyTtlMs, replayIfKnown, requestHash } from "./idempotency";
 import { barcodeKeyOf, loadFactsByBarcode, loadProductFacts, type BarcodeKey, type ProductFacts } from "./product-facts";
-import { isRetryableConflict, milliOf, utc } from "./sql";
+import { isRetryableConflict, isUniqueViolation, milliOf, utc } from "./sql";
 import { lockBalances, movesFromJson, reservedRefused, stockChangedEvents } from "./stock-sql";
 import type { StoreConfig, StoreDirectory } from "./stores";
 
@@ -242,6 +242,18 @@ export function createOrdersService(db: Database, stores: StoreDirectory, logger
     } catch (error) {
       const replay = await replayIfKnown<OrderView>(db, scope, idempotencyKey, hash);
       if (replay) return replay;
+      if (isUniqueViolation(error)) {
+        const earlier = await db.prisma.order.findUnique({
+          where: { storeId_idempotencyKey: { storeId: actor.storeId, idempotencyKey } },
+          select: { number: true },
+        });
+        if (earlier) {
+          throw new ServiceError(
+            "IDEMPOTENCY_KEY_REUSED",
+            `Idempotency key '${idempotencyKey}' was already used for order #${earlier.number}`,
+          );
+        }
+      }
       throw error;
     }
   }

@@ -3,6 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { buildVariableMeasureBarcode, withCheckDigit } from "@store/domain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServices, type Services } from "../../services";
+import { purgeExpiredKeys } from "../../services/idempotency";
 import { buildFixture, callerAs, type Fixture } from "../../testing/fixture";
 import { availableOf, stockSnapshot } from "../../testing/snapshot";
 
@@ -155,6 +156,21 @@ describe("checkout.commit idempotency", () => {
     expect(await availableOf(db, store.id, products.cola.id)).toBe(before - 1);
   });
 
+  it("keeps keys 24 hours; after the purge a key still cannot name a second sale", async () => {
+    const { products } = fixture;
+    const idempotencyKey = newKey();
+    const sale = await (await kiosk()).checkout.commit({ idempotencyKey, lines: [{ code: products.cola.code }], payment: card(350) });
+    expect(await purgeExpiredKeys(db, new Date(Date.now() + 23 * 3600_000))).toBe(0);
+    expect(await purgeExpiredKeys(db, new Date(Date.now() + 25 * 3600_000))).toBeGreaterThan(0);
+    const before = await stockSnapshot(db);
+    const error = await errorOf(
+      (await kiosk()).checkout.commit({ idempotencyKey, lines: [{ code: products.cola.code, quantity: "2" }], payment: card(700) }),
+    );
+    expect(error.code).toBe("CONFLICT");
+    expect(error.message).toBe(`Idempotency key '${idempotencyKey}' was already used for sale #${sale.number}`);
+    expect(await stockSnapshot(db)).toEqual(before);
+  });
+
   it("refuses a payment reference already recorded on another sale", async () => {
     const ref = newKey();
     await (await kiosk()).checkout.commit({ idempotencyKey: newKey(), lines: [{ code: fixture.products.cola.code }], payment: card(350, ref) });
@@ -279,4 +295,8 @@ describe("checkout.commit under concurrency and price changes", () => {
     const discounted = await sell("2", 2250);
     expect(discounted.lines[0]).toMatchObject({ discountMinor: 250, promotionCodes: ["MILK-10"] });
   });
+});
+
+it("leaves the ledger summing to every balance, and reservations to what is reserved", async () => {
+  expect(await checkLedger(db.prisma)).toEqual({ ok: true, mismatches: [] });
 });

@@ -1,4 +1,4 @@
-import { createTestDatabase, type Database } from "@store/db";
+import { checkLedger, createTestDatabase, type Database } from "@store/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServices, type Services } from "../../services";
 import { buildFixture, callerAs, type Fixture } from "../../testing/fixture";
@@ -166,4 +166,8 @@ describe("catalog.watchAvailability", () => {
     const [row] = (await (await callerAs(services, null)).catalog.search({ query: "cola" })).items;
     expect(changes[0]!.data).toEqual({ productId: fixture.products.cola.id, available: row!.available, inStock: true });
   });
+});
+
+it("leaves the ledger summing to every balance, and reservations to what is reserved", async () => {
+  expect(await checkLedger(db.prisma)).toEqual({ ok: true, mismatches: [] });
 });

@@ -153,3 +153,7 @@ describe("orders.cancel and expiry", () => {
     expect(cancelled.items.every((item) => item.status === "CANCELLED")).toBe(true);
   });
 });
+
+it("leaves the ledger summing to every balance, and reservations to what is reserved", async () => {
+  expect(await checkLedger(db.prisma)).toEqual({ ok: true, mismatches: [] });
+});

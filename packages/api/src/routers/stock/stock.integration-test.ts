@@ -149,3 +149,7 @@ describe("stock reads", () => {
     expect((await checkLedger(db.prisma)).ok).toBe(true);
   });
 });
+
+it("leaves the ledger summing to every balance, and reservations to what is reserved", async () => {
+  expect(await checkLedger(db.prisma)).toEqual({ ok: true, mismatches: [] });
+});
