@@ -25,7 +25,8 @@ export type LineInput = { code: string; quantity?: string | undefined };
 export type ResolvedLine = {
   lineNo: number;
   code: string;
-  scan: ScanResult;
+  /** What the code was read as; null for a product named by id (an online order line). */
+  scan: ScanResult | null;
   /** The barcode row the scan matched (normalized), checked again when a sale is written; null for a product named by id. */
   barcode: BarcodeKey | null;
   product: ProductFacts;
@@ -132,11 +133,11 @@ function parseLineQuantity(text: string, code: string, product: ProductFacts): n
 
 function quantityAndPrice(
   line: LineInput,
-  scan: ScanResult,
+  scan: ScanResult | null,
   product: ProductFacts,
   priceMinor: number,
 ): { quantityMilli: number; fixedPriceMinor: number | null } {
-  if (scan.kind !== "variable") {
+  if (scan?.kind !== "variable") {
     if (line.quantity === undefined) {
       if (product.unitOfSale === "WEIGHT") {
         throw new ServiceError(
@@ -145,7 +146,7 @@ function quantityAndPrice(
           { code: line.code },
         );
       }
-      return { quantityMilli: 1000, fixedPriceMinor: null };
+      return { quantityMilli: QUANTITY_SCALE, fixedPriceMinor: null };
     }
     return { quantityMilli: parseLineQuantity(line.quantity, line.code, product), fixedPriceMinor: null };
   }
@@ -167,7 +168,7 @@ function quantityAndPrice(
     }
     return { quantityMilli: label.weightG, fixedPriceMinor: null };
   }
-  if (product.unitOfSale === "EACH") return { quantityMilli: 1000, fixedPriceMinor: label.priceMinor };
+  if (product.unitOfSale === "EACH") return { quantityMilli: QUANTITY_SCALE, fixedPriceMinor: label.priceMinor };
   if (priceMinor <= 0) {
     throw new ServiceError(
       "PRICE_MISSING",
@@ -268,7 +269,7 @@ export function promotionFingerprint(lines: readonly ResolvedLine[]): string {
 export function resolveProductLine(
   store: StoreConfig,
   line: LineInput,
-  scan: ScanResult,
+  scan: ScanResult | null,
   product: ProductFacts,
   lineNo: number,
   barcode: BarcodeKey | null,

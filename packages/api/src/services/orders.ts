@@ -217,12 +217,10 @@ export function createOrdersService(db: Database, stores: StoreDirectory, logger
       const key = lineKeys[index]!;
       const product = productOf(key, line.code ?? line.productId ?? "");
       const code = line.code ?? product.primaryBarcode ?? product.sku;
-      const scan: ScanResult =
-        key.kind === "scan" ? key.scan : { kind: "gtin", code, format: "GTIN-14", gtin14: code };
       const resolved = resolveProductLine(
         store,
         { code, quantity: line.quantity },
-        scan,
+        key.kind === "scan" ? key.scan : null,
         product,
         index + 1,
         key.kind === "scan" ? key.key : null,

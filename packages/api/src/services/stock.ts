@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Prisma, type Database, type MovementReason } from "@store/db";
-import { classifyScan, formatQuantity, parseQuantity, DomainError } from "@store/domain";
+import { DomainError, QUANTITY_SCALE, classifyScan, formatQuantity, parseQuantity } from "@store/domain";
 import type { Actor } from "../auth/actor";
 import { ServiceError } from "../errors";
 import { describe, formatAmount } from "./cart";
@@ -140,7 +140,7 @@ export function createStockService(db: Database, stores: StoreDirectory) {
       }
       throw error;
     }
-    if (product.unitOfSale === "EACH" && milli % 1000 !== 0) {
+    if (product.unitOfSale === "EACH" && milli % QUANTITY_SCALE !== 0) {
       throw new ServiceError(
         "INVALID_QUANTITY",
         `Quantity '${text}' of ${describe(product.code, product)} must be a whole number: it is sold by the piece`,
