@@ -45,8 +45,8 @@ export type Sale = CartQuote & {
 };
 
 /**
- * A stock row can change between reading it and taking from it; then we read again. Each retry
- * means another sale or order took stock meanwhile, so retries end when the stock does.
+ * Stock or prices can change between reading them and writing the sale; then we read again.
+ * Each retry means another sale, order or price change happened meanwhile, so retries end.
  */
 const maxAttempts = 10;
 
@@ -115,7 +115,7 @@ export function createCheckoutService(
         if (recorded) {
           throw new ServiceError(
             "PAYMENT_ALREADY_RECORDED",
-            `Payment '${input.payment.providerRef}' of ${input.payment.provider} is already recorded on sale #${recorded.sale?.number ?? "?"}`,
+            `Payment '${input.payment.providerRef}' of ${input.payment.provider} is already recorded${recorded.sale ? ` on sale #${recorded.sale.number}` : ""}`,
           );
         }
       }
