@@ -17,7 +17,9 @@ type Row = {
 };
 
 const access: Record<string, Row> = {
+  "store.info": { allowed: "public", input: () => undefined },
   "catalog.search": { allowed: "public", input: () => ({ query: "milk" }) },
+  "catalog.product": { allowed: "public", input: (f) => ({ sku: f.products.milk.sku }) },
   "catalog.lookup": { allowed: "public", input: (f) => ({ code: f.products.milk.code }) },
   "catalog.watchAvailability": { allowed: "public", input: () => ({}) },
   "stock.balances": { allowed: ["MANAGER", "PICKER", "ATTENDANT"], input: () => ({}) },

@@ -12,7 +12,15 @@ export { hashToken } from "./auth/tokens";
 export { ServiceError, toTRPCError, type ServiceErrorCode } from "./errors";
 export { purgeExpiredKeys } from "./services/idempotency";
 export { eventsChannel, type StoreEvent } from "./services/event-tail";
-export type { CatalogItem, LookupResult } from "./services/catalog";
+export type {
+  CatalogItem,
+  LocationStock,
+  LookupResult,
+  ProductDetail,
+  StockScope,
+  StockTotals,
+} from "./services/catalog";
+export type { StoreInfo } from "./services/stores";
 export type { CartQuote, QuotedLine } from "./services/cart";
 export type { Sale } from "./services/checkout";
 export type { OrderView } from "./services/orders";

@@ -4,9 +4,11 @@ import { eventsRouter } from "./routers/events/events.router";
 import { ordersRouter } from "./routers/orders/orders.router";
 import { pricesRouter } from "./routers/prices/prices.router";
 import { stockRouter } from "./routers/stock/stock.router";
+import { storeRouter } from "./routers/store/store.router";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
+  store: storeRouter,
   catalog: catalogRouter,
   stock: stockRouter,
   checkout: checkoutRouter,

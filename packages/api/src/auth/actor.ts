@@ -18,3 +18,13 @@ export type Actor = {
 export function systemActor(storeId: string): Actor {
   return { kind: "SYSTEM", id: null, role: "SYSTEM", storeId, tokenId: null, deviceId: null };
 }
+
+/**
+ * Staff who read stock at every location, backroom included: `stock.balances` and `stock.ledger`
+ * admit them, and `catalog.product` shows them every location (anyone else, the sellable ones).
+ */
+export const stockReaderRoles = ["MANAGER", "PICKER", "ATTENDANT"] as const satisfies readonly Role[];
+
+export function readsAllStock(actor: Actor | null): boolean {
+  return actor !== null && (stockReaderRoles as readonly string[]).includes(actor.role);
+}

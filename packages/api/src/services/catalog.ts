@@ -1,7 +1,13 @@
 import type { Database, Prisma } from "@store/db";
 import { DomainError, classifyScan, formatQuantity, priceForWeight, type ScanResult } from "@store/domain";
 import { ServiceError } from "../errors";
-import { loadFactsByBarcode, loadProductFacts, type ProductFacts } from "./product-facts";
+import {
+  loadFactsByBarcode,
+  loadProductDetail,
+  loadProductFacts,
+  type LocationBalance,
+  type ProductFacts,
+} from "./product-facts";
 import { milliOf } from "./sql";
 import type { StoreDirectory } from "./stores";
 
@@ -21,8 +27,39 @@ export type CatalogItem = {
   /** Sellable stock not reserved for orders: a count, or grams. */
   available: string;
   inStock: boolean;
+  /** The reorder point: at or below it the shelf runs low ("0" when the product has none). */
+  lowStockThreshold: string;
   promotions: Array<{ code: string; nameEn: string; nameZh: string; kind: string }>;
 };
+
+/** Which locations a product's stock is shown for: see `product`. */
+export type StockScope = "sellable" | "all";
+
+export type StockTotals = { onHand: string; reserved: string; available: string };
+
+export type LocationStock = Omit<LocationBalance, "onHand" | "reserved"> & StockTotals;
+
+export type ProductDetail = CatalogItem & {
+  barcodes: Array<{ kind: "GTIN" | "PLU" | "VARIABLE_MEASURE"; code: string; isPrimary: boolean }>;
+  category: { code: string; nameEn: string; nameZh: string };
+  /** What one pack holds ("500" g, "1000" ml, "6" pcs); null for loose and weighed products. */
+  netContent: { amount: string; unit: string } | null;
+  stock: {
+    scope: StockScope;
+    /**
+     * Sellable locations first, the home facing first among them, then in walk order. A
+     * location is listed while it holds or reserves stock, and the home facing always.
+     */
+    locations: LocationStock[];
+    /** Over every sellable location; `available` is the product's `available`. */
+    sellable: StockTotals;
+    /** Over backroom, receiving and packing; null in the "sellable" scope. */
+    nonSellable: StockTotals | null;
+  };
+};
+
+/** The event id a view was read at: a subscription resumed from it misses no later change. */
+export type EventWatermark = () => Promise<string>;
 
 export type LookupResult = {
   scan:
@@ -44,10 +81,28 @@ export type LookupResult = {
 
 /** Stock free to sell: per sellable location, never below zero (a short count does not borrow). */
 export function availableMilli(facts: ProductFacts): number {
-  return facts.balances.reduce(
+  return freeMilli(facts.balances);
+}
+
+function freeMilli(balances: ReadonlyArray<{ onHand: string; reserved: string }>): number {
+  return balances.reduce(
     (sum, balance) => sum + Math.max(0, milliOf(balance.onHand) - milliOf(balance.reserved)),
     0,
   );
+}
+
+function totalsOf(balances: ReadonlyArray<{ onHand: string; reserved: string }>): StockTotals {
+  const sum = (pick: (balance: { onHand: string; reserved: string }) => string) =>
+    formatQuantity(balances.reduce((total, balance) => total + milliOf(pick(balance)), 0));
+  return {
+    onHand: sum((balance) => balance.onHand),
+    reserved: sum((balance) => balance.reserved),
+    available: formatQuantity(freeMilli(balances)),
+  };
+}
+
+function locationStockOf(balance: LocationBalance): LocationStock {
+  return { ...balance, ...totalsOf([balance]) };
 }
 
 function toItem(facts: ProductFacts, currency: string): CatalogItem {
@@ -66,6 +121,7 @@ function toItem(facts: ProductFacts, currency: string): CatalogItem {
     priceMinor: facts.priceMinor,
     available: formatQuantity(available),
     inStock: available > 0,
+    lowStockThreshold: formatQuantity(milliOf(facts.lowStockThreshold)),
     promotions: facts.promotions.map((promotion) => ({
       code: promotion.code,
       nameEn: promotion.nameEn,
@@ -108,16 +164,19 @@ function barcodeOfQuery(query: string, store: { nomenclature: Parameters<typeof 
 
 export type CatalogService = ReturnType<typeof createCatalogService>;
 
-export function createCatalogService(db: Database, stores: StoreDirectory) {
+export function createCatalogService(db: Database, stores: StoreDirectory, watermark: EventWatermark) {
   /**
    * Active products matching the text in English or Chinese names, SKU or barcode, by English
-   * name, a page at a time (the cursor is the last product id of the previous page).
+   * name, a page at a time (the cursor is the last product id of the previous page). The page
+   * comes with the event id it is as fresh as, to watch availability from.
    */
   async function search(
     storeId: string,
     input: { query?: string | undefined; categoryCode?: string | undefined; cursor?: string | undefined; limit: number },
-  ): Promise<{ items: CatalogItem[]; nextCursor: string | null }> {
+  ): Promise<{ items: CatalogItem[]; nextCursor: string | null; lastEventId: string }> {
     const store = await stores.get(storeId);
+    // Taken before the read: whatever the read misses comes after it.
+    const lastEventId = await watermark();
     const text = input.query?.trim() ?? "";
     const barcode = text ? barcodeOfQuery(text, store) : null;
     const where: Prisma.ProductWhereInput = {
@@ -152,7 +211,66 @@ export function createCatalogService(db: Database, stores: StoreDirectory) {
       const fact = facts.get(id);
       return fact ? [toItem(fact, store.currency)] : [];
     });
-    return { items, nextCursor: page.length > input.limit ? (ids[ids.length - 1] ?? null) : null };
+    return { items, nextCursor: page.length > input.limit ? (ids[ids.length - 1] ?? null) : null, lastEventId };
+  }
+
+  /** By id, or by SKU: exactly as written, else in any letter case when that names one product. */
+  async function findProduct(ref: { sku: string } | { productId: string }) {
+    const select = { id: true, sku: true, active: true } as const;
+    if ("productId" in ref) return db.prisma.product.findUnique({ where: { id: ref.productId }, select });
+    const matches = await db.prisma.product.findMany({
+      where: { sku: { equals: ref.sku, mode: "insensitive" } },
+      select,
+      take: 2,
+    });
+    return matches.find((row) => row.sku === ref.sku) ?? (matches.length === 1 ? matches[0] : undefined);
+  }
+
+  /**
+   * One active product by SKU (any letter case) or id, for its catalog page: the search item
+   * plus barcodes, category, net content and its stock per location in `scope`, and the event
+   * id the figures are as fresh as.
+   */
+  async function product(
+    storeId: string,
+    ref: { sku: string } | { productId: string },
+    scope: StockScope,
+  ): Promise<{ product: ProductDetail; lastEventId: string }> {
+    const store = await stores.get(storeId);
+    const named = "sku" in ref ? `SKU '${ref.sku}'` : `id ${ref.productId}`;
+    const found = await findProduct(ref);
+    if (!found) throw new ServiceError("PRODUCT_NOT_FOUND", `No product has ${named}`, { ...ref });
+    if (!found.active) {
+      throw new ServiceError("PRODUCT_NOT_FOUND", `Product ${found.sku} is no longer sold: it is not in the catalog`, { ...ref });
+    }
+    // Taken before the read: whatever the read misses comes after it.
+    const lastEventId = await watermark();
+    const detail = await loadProductDetail(db, storeId, found.id, new Date());
+    if (!detail) throw new ServiceError("PRODUCT_NOT_FOUND", `No product has ${named}`, { ...ref });
+    const sellable = detail.locations.filter((location) => location.sellable);
+    const nonSellable = detail.locations.filter((location) => !location.sellable);
+    const listed = (scope === "all" ? detail.locations : sellable).filter(
+      (location) => location.isHome || milliOf(location.onHand) !== 0 || milliOf(location.reserved) !== 0,
+    );
+    const netContent =
+      detail.contentAmount !== null && detail.contentUnit !== null
+        ? { amount: formatQuantity(milliOf(detail.contentAmount)), unit: detail.contentUnit }
+        : null;
+    return {
+      product: {
+        ...toItem(detail, store.currency),
+        barcodes: detail.barcodes,
+        category: { code: detail.categoryCode, nameEn: detail.categoryNameEn, nameZh: detail.categoryNameZh },
+        netContent,
+        stock: {
+          scope,
+          locations: listed.map(locationStockOf),
+          sellable: totalsOf(sellable),
+          nonSellable: scope === "all" ? totalsOf(nonSellable) : null,
+        },
+      },
+      lastEventId,
+    };
   }
 
   /**
@@ -185,5 +303,5 @@ export function createCatalogService(db: Database, stores: StoreDirectory) {
     return new Map([...facts.values()].map((fact) => [fact.id, formatQuantity(availableMilli(fact))]));
   }
 
-  return { search, lookup, availability };
+  return { search, product, lookup, availability };
 }

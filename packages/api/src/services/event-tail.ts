@@ -58,6 +58,8 @@ export class EventTail {
   #cursorId = 0n;
   #gap: { start: bigint; since: number } | null = null;
   #late = new Map<bigint, number>();
+  #startGaps = new Set<bigint>();
+  #startGapsUntil = 0;
   #waiters = new Set<() => void>();
   #started: Promise<void> | null = null;
   #ready = false;
@@ -94,7 +96,27 @@ export class EventTail {
     return this.#cursorId;
   }
 
-  /** Starts on first use: processes that never subscribe never listen. */
+  /**
+   * The id a view read after this call is as fresh as, for its subscribers to resume from: no
+   * id up to it can still commit unseen, save in a transaction that commits more than
+   * `gapGraceMs` after taking its id (and then before the subscription starts). The tail lags
+   * the database and never passes a fresh hole, so a subscriber may get a change the view
+   * already shows (delivery is at least once anyway) but misses none.
+   */
+  async watermark(): Promise<string> {
+    await this.start();
+    // Ids missing when the tail started may belong to transactions still running: the tail
+    // never waited for them, so stay below them for as long as it would have.
+    if (this.#startGaps.size > 0 && Date.now() < this.#startGapsUntil) {
+      let lowest = this.#cursorId + 1n;
+      for (const id of this.#startGaps) if (id < lowest) lowest = id;
+      return (lowest - 1n).toString();
+    }
+    this.#startGaps.clear();
+    return this.#cursorId.toString();
+  }
+
+  /** Starts on first use: processes that never subscribe nor serve the catalog never listen. */
   start(): Promise<void> {
     this.#started ??= this.#start();
     return this.#started;
@@ -109,7 +131,12 @@ export class EventTail {
     const recent = await this.#db.prisma.event.findMany({ where: { id: { gt: floor } }, select: { id: true } });
     const seen = new Set(recent.map((row) => row.id));
     const now = Date.now();
-    for (let id = floor + 1n; id < this.#cursorId; id++) if (!seen.has(id)) this.#late.set(id, now);
+    for (let id = floor + 1n; id < this.#cursorId; id++) {
+      if (seen.has(id)) continue;
+      this.#late.set(id, now);
+      this.#startGaps.add(id);
+    }
+    this.#startGapsUntil = now + this.#gapGraceMs;
     try {
       this.#unlisten = await this.#db.listen(eventsChannel, () => this.wake());
     } catch (error) {
@@ -197,6 +224,7 @@ export class EventTail {
     for (const row of rows) {
       if (row.id <= this.#cursorId) {
         this.#late.delete(row.id);
+        this.#startGaps.delete(row.id);
         accepted.push({ ...toStoreEvent(row), late: true });
         continue;
       }

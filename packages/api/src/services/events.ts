@@ -1,8 +1,7 @@
 import type { Database } from "@store/db";
-import type { Logger } from "pino";
 import { ServiceError } from "../errors";
 import type { CatalogService } from "./catalog";
-import { EventTail, toStoreEvent, type EventTailOptions, type StoreEvent } from "./event-tail";
+import { toStoreEvent, type EventTail, type StoreEvent } from "./event-tail";
 
 export type EventFilter = {
   storeId: string;
@@ -93,8 +92,7 @@ export type EventsService = ReturnType<typeof createEventsService>;
  * product availability for catalog screens: when stock changes, the new availability of the
  * products in a batch is read once for every watcher.
  */
-export function createEventsService(db: Database, catalog: CatalogService, logger: Logger, options: EventTailOptions = {}) {
-  const tail = new EventTail(db, logger, options);
+export function createEventsService(db: Database, tail: EventTail, catalog: CatalogService) {
   let availabilityWatchers = 0;
 
   tail.setBeforeDeliver(async (events) => {

@@ -3,7 +3,7 @@ import pino, { type Logger } from "pino";
 import { createTokenAuthenticator, type TokenAuthenticator } from "../auth/tokens";
 import { createCatalogService, type CatalogService } from "./catalog";
 import { createCheckoutService, defaultSaleBatching, type CheckoutService, type SaleBatching } from "./checkout";
-import type { EventTailOptions } from "./event-tail";
+import { EventTail, type EventTailOptions } from "./event-tail";
 import { createEventsService, type EventsService } from "./events";
 import { createOrdersService, type OrdersService } from "./orders";
 import { createPricesService, type PricesService } from "./prices";
@@ -43,7 +43,8 @@ export const defaultReservationGraceMin = 30;
 export function createServices(db: Database, options: ServicesOptions = {}): Services {
   const logger = options.logger ?? pino({ level: "silent" });
   const stores = createStoreDirectory(db);
-  const catalog = createCatalogService(db, stores);
+  const tail = new EventTail(db, logger, options.events);
+  const catalog = createCatalogService(db, stores, () => tail.watermark());
   let defaultStore: Promise<string> | null = null;
   return {
     db,
@@ -57,7 +58,7 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
       reservationGraceMin: options.reservationGraceMin ?? defaultReservationGraceMin,
     }),
     prices: createPricesService(db),
-    events: createEventsService(db, catalog, logger, options.events),
+    events: createEventsService(db, tail, catalog),
     defaultStoreId() {
       defaultStore ??= stores.resolveDefault(options.storeCode).then(
         (store) => store.id,

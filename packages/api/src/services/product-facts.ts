@@ -20,6 +20,8 @@ export type ProductFacts = {
   categoryCode: string;
   primaryBarcode: string | null;
   priceMinor: number | null;
+  /** Reorder point as decimal text from PostgreSQL ("5.000"). */
+  lowStockThreshold: string;
   balances: SellableBalance[];
   promotions: ActivePromotion[];
 };
@@ -56,7 +58,8 @@ function factColumns(storeId: string, now: Date): Prisma.Sql {
   const at = utc(now);
   return Prisma.sql`
     p.id::text AS id, p.sku, p."nameEn", p."nameZh", p.brand, p."unitOfSale"::text AS "unitOfSale",
-    p.active, p."minimumAge", c."taxRateBp", c.code AS "categoryCode",
+    p.active, p."minimumAge", p."lowStockThreshold"::text AS "lowStockThreshold",
+    c."taxRateBp", c.code AS "categoryCode",
     (SELECT bc.code FROM "Barcode" bc WHERE bc."productId" = p.id
       ORDER BY bc."isPrimary" DESC, bc.kind, bc.code LIMIT 1) AS "primaryBarcode",
     (SELECT pb."priceMinor" FROM "PriceBookEntry" pb
@@ -121,4 +124,54 @@ export async function loadFactsByBarcode(
 
 export function barcodeKeyOf(key: BarcodeKey): string {
   return `${key.kind}:${key.code}`;
+}
+
+export type LocationBalance = {
+  locationId: string;
+  locationCode: string;
+  zone: string;
+  kind: "SHELF" | "BACKROOM" | "RECEIVING" | "PACKING";
+  sellable: boolean;
+  isHome: boolean;
+  onHand: string;
+  reserved: string;
+};
+
+/**
+ * A product's facts plus what its catalog page shows: category names, net content, every
+ * barcode and its balance at every location of the store (sellable or not). One statement, so
+ * the balances per location add up to the sellable stock of the facts.
+ */
+export type ProductDetailFacts = ProductFacts & {
+  categoryNameEn: string;
+  categoryNameZh: string;
+  contentAmount: string | null;
+  contentUnit: string | null;
+  barcodes: Array<{ kind: BarcodeKey["kind"]; code: string; isPrimary: boolean }>;
+  locations: LocationBalance[];
+};
+
+export async function loadProductDetail(
+  db: Database,
+  storeId: string,
+  productId: string,
+  now: Date,
+): Promise<ProductDetailFacts | null> {
+  const rows = await db.prisma.$queryRaw<Array<FactsRow & Omit<ProductDetailFacts, keyof ProductFacts>>>`
+    SELECT ${factColumns(storeId, now)},
+      c."nameEn" AS "categoryNameEn", c."nameZh" AS "categoryNameZh",
+      p."contentAmount"::text AS "contentAmount", p."contentUnit",
+      (SELECT coalesce(json_agg(json_build_object('kind', bc.kind::text, 'code', bc.code, 'isPrimary', bc."isPrimary")
+          ORDER BY bc."isPrimary" DESC, bc.kind, bc.code), '[]'::json)
+        FROM "Barcode" bc WHERE bc."productId" = p.id) AS barcodes,
+      (SELECT coalesce(json_agg(json_build_object(
+          'locationId', l.id::text, 'locationCode', l.code, 'zone', l.zone, 'kind', l.kind::text,
+          'sellable', l.sellable, 'isHome', b."isHome", 'onHand', b."onHand"::text, 'reserved', b.reserved::text)
+          ORDER BY l.sellable DESC, b."isHome" DESC, l."walkSequence", l.code), '[]'::json)
+        FROM "StockBalance" b JOIN "Location" l ON l.id = b."locationId"
+        WHERE b."productId" = p.id AND b."storeId" = ${storeId}::uuid) AS locations
+    FROM "Product" p JOIN "Category" c ON c.id = p."categoryId"
+    WHERE p.id = ${productId}::uuid`;
+  const [row] = rows;
+  return row ? { ...row, ...toFacts(row) } : null;
 }

@@ -17,11 +17,18 @@ export type StoreConfig = {
   nomenclature: Nomenclature;
 };
 
+/** What anyone may know about a store: what the shopper-facing apps show and format by. */
+export type StoreInfo = Pick<
+  StoreConfig,
+  "code" | "name" | "currency" | "locale" | "timezone" | "deliveryRadiusM" | "deliveryPromiseMin"
+>;
+
 /** Store settings change rarely and are read on every scan: keep them briefly. */
 const cacheTtlMs = 30_000;
 
 export type StoreDirectory = {
   get(storeId: string): Promise<StoreConfig>;
+  info(storeId: string): Promise<StoreInfo>;
   /** The store this node serves: by code when configured, else the only store there is. */
   resolveDefault(code?: string): Promise<StoreConfig>;
   forget(): void;
@@ -61,6 +68,10 @@ export function createStoreDirectory(db: Database): StoreDirectory {
       const row = await db.prisma.store.findUnique({ where: { id: storeId }, select });
       if (!row) throw new ServiceError("STORE_NOT_FOUND", `Store ${storeId} does not exist`);
       return remember(row);
+    },
+    async info(storeId) {
+      const { code, name, currency, locale, timezone, deliveryRadiusM, deliveryPromiseMin } = await this.get(storeId);
+      return { code, name, currency, locale, timezone, deliveryRadiusM, deliveryPromiseMin };
     },
     async resolveDefault(code) {
       if (code) {

@@ -58,12 +58,25 @@ export async function buildFixture(db: Database) {
     unitOfSale?: "EACH" | "WEIGHT";
     minimumAge?: number;
     active?: boolean;
+    contentAmount?: string;
+    contentUnit?: string;
+    lowStockThreshold?: string;
     barcode: { kind: "GTIN" | "PLU" | "VARIABLE_MEASURE"; code: string; scanned: string };
+    /** More GTIN-14s the product also carries (older packaging, a supplier's own code). */
+    otherGtins?: string[];
     priceMinor: number | null;
   }): Promise<FixtureProduct> {
-    const { barcode, priceMinor, ...fields } = data;
+    const { barcode, otherGtins = [], priceMinor, ...fields } = data;
     const created = await prisma.product.create({
-      data: { ...fields, barcodes: { create: { kind: barcode.kind, code: barcode.code, isPrimary: true } } },
+      data: {
+        ...fields,
+        barcodes: {
+          create: [
+            { kind: barcode.kind, code: barcode.code, isPrimary: true },
+            ...otherGtins.map((code) => ({ kind: "GTIN" as const, code })),
+          ],
+        },
+      },
     });
     if (priceMinor !== null) {
       await prisma.priceBookEntry.createMany({
@@ -82,10 +95,13 @@ export async function buildFixture(db: Database) {
   const yogurtEan = gtin("690123456792");
   const oldEan = gtin("690123456793");
   const unpricedEan = gtin("690123456794");
+  /** The milk's barcode before a packaging change, still on some cartons. */
+  const oldMilkEan = gtin("690123456795");
   const products = {
     milk: await product({
       sku: "DAIRY-MILK-1L", nameEn: "Whole milk 1 L", nameZh: "全脂牛奶 1升", categoryId: dairy.id,
-      barcode: { kind: "GTIN", code: `0${milkEan}`, scanned: milkEan }, priceMinor: 1250,
+      contentAmount: "1000", contentUnit: "ml", lowStockThreshold: "6",
+      barcode: { kind: "GTIN", code: `0${milkEan}`, scanned: milkEan }, otherGtins: [`0${oldMilkEan}`], priceMinor: 1250,
     }),
     cola: await product({
       sku: "DRINK-COLA-330", nameEn: "Cola 330 ml", nameZh: "可乐 330毫升", categoryId: dairy.id,
@@ -221,6 +237,8 @@ export async function buildFixture(db: Database) {
     otherStore,
     locations: { shelf, endcap, backroom, otherShelf },
     products,
+    /** Barcodes a product carries besides its primary one. */
+    otherBarcodes: { milk: oldMilkEan },
     labels,
     tokens,
     otherStoreManagerToken,

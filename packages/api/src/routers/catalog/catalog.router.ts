@@ -1,11 +1,24 @@
 import { tracked } from "@trpc/server";
+import { readsAllStock } from "../../auth/actor";
 import { createTRPCRouter, publicProcedure } from "../../trpc";
-import { lookupInput, searchInput, watchAvailabilityInput } from "./catalog.schema";
+import { lookupInput, productInput, searchInput, watchAvailabilityInput } from "./catalog.schema";
 
 export const catalogRouter = createTRPCRouter({
   search: publicProcedure
     .input(searchInput)
     .query(({ ctx, input }) => ctx.services.catalog.search(ctx.storeId, input)),
+
+  /**
+   * A product's page. Stock per location: shelves (sellable locations) are public, as a shopper
+   * uses them to find the aisle; backroom, receiving and packing stock is for staff who read
+   * stock anyway (MANAGER, PICKER, ATTENDANT). Anyone else gets the sellable scope, whose
+   * totals are what the store can sell, and nothing about stock held off the floor.
+   */
+  product: publicProcedure
+    .input(productInput)
+    .query(({ ctx, input }) =>
+      ctx.services.catalog.product(ctx.storeId, input, readsAllStock(ctx.actor) ? "all" : "sellable"),
+    ),
 
   lookup: publicProcedure
     .input(lookupInput)

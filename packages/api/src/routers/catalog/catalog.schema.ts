@@ -8,6 +8,12 @@ export const searchInput = z.object({
   limit: z.number().int().min(1).max(100).default(20),
 });
 
+/** A product by its SKU (as on the shelf edge and in catalog URLs) or by its id. */
+export const productInput = z.union(
+  [z.strictObject({ sku: z.string().trim().min(1).max(64) }), z.strictObject({ productId: idSchema })],
+  { error: "name the product by sku or by productId (one of them)" },
+);
+
 export const lookupInput = z.object({ code: codeSchema });
 
 export const watchAvailabilityInput = z.object({

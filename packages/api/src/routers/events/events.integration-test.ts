@@ -166,6 +166,64 @@ describe("catalog.watchAvailability", () => {
     const [row] = (await (await callerAs(services, null)).catalog.search({ query: "cola" })).items;
     expect(changes[0]!.data).toEqual({ productId: fixture.products.cola.id, available: row!.available, inStock: true });
   });
+
+  it.each(["search", "product"] as const)(
+    "resumed from the event id of a catalog %s, brings a change made between the read and the subscription",
+    async (view) => {
+      const catalog = (await callerAs(services, null)).catalog;
+      const read =
+        view === "search"
+          ? await catalog.search({ query: "cola" }).then(({ items, lastEventId }) => ({ product: items[0]!, lastEventId }))
+          : await catalog.product({ sku: "DRINK-COLA-330" });
+      await sellCola();
+      const changes = await collect<{ productId: string; available: string }>(
+        async (signal) =>
+          (await callerAs(services, null, signal)).catalog.watchAvailability({
+            productIds: [fixture.products.cola.id],
+            lastEventId: read.lastEventId,
+          }),
+        1,
+      );
+      const { product: now } = await catalog.product({ sku: "DRINK-COLA-330" });
+      expect(now.available).not.toBe(read.product.available);
+      expect(changes[0]!.data).toMatchObject({ productId: fixture.products.cola.id, available: now.available });
+    },
+  );
+
+  // PGlite runs one transaction at a time, so only PostgreSQL can commit a lower id later.
+  it.runIf(process.env.TEST_DB === "postgres")(
+    "gives a read's event id below an event still uncommitted when the service started, which then arrives",
+    async () => {
+      const storeId = fixture.store.id;
+      const type = "device.watermark_test";
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let inserted = (_id: bigint) => {};
+      const olderInserted = new Promise<bigint>((resolve) => (inserted = resolve));
+      const older = db.prisma.$transaction(async (tx) => {
+        inserted((await tx.event.create({ data: { storeId, type, subject: "older", payload: {} } })).id);
+        await held;
+      });
+      const olderId = await olderInserted;
+      await db.prisma.event.create({ data: { storeId, type, subject: "newer", payload: {} } });
+      // A process that starts now finds the older id missing and cannot know it is in flight.
+      const starting = createServices(db, { storeCode: "S001", events: { pollIntervalMs: 100, gapGraceMs: 60_000 } });
+      try {
+        const { lastEventId } = await (await callerAs(starting, null)).catalog.search({ query: "cola" });
+        expect(BigInt(lastEventId)).toBeLessThan(olderId);
+        release();
+        await older;
+        const events = await collect<EventData>(
+          async (signal) => (await callerAs(starting, fixture.actors.MANAGER, signal)).events.subscribe({ types: [type], lastEventId }),
+          2,
+        );
+        expect(events.map((event) => event.data.subject)).toEqual(["older", "newer"]);
+      } finally {
+        release();
+        await starting.close();
+      }
+    },
+  );
 });
 
 it("leaves the ledger summing to every balance, and reservations to what is reserved", async () => {

@@ -1,3 +1,4 @@
+import { stockReaderRoles } from "../../auth/actor";
 import { createTRPCRouter, roleProcedure } from "../../trpc";
 import {
   adjustInput,
@@ -8,7 +9,7 @@ import {
   transferInput,
 } from "./stock.schema";
 
-const stockReader = roleProcedure("MANAGER", "PICKER", "ATTENDANT");
+const stockReader = roleProcedure(...stockReaderRoles);
 const stockWriter = roleProcedure("MANAGER");
 
 export const stockRouter = createTRPCRouter({
