@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { formatPrice, formatStockQuantity, shiftDecimalPoint, stockState } from "./format";
+import {
+  formatDistance,
+  formatPrice,
+  formatStockQuantity,
+  printedBarcode,
+  shiftDecimalPoint,
+  stockState,
+} from "./format";
 
 describe("formatPrice", () => {
   it("shows the store's currency format whatever the UI language", () => {
@@ -51,5 +58,32 @@ describe("stockState", () => {
 
   it("is in stock without a reorder point", () => {
     expect(stockState("0.001")).toBe("in");
+  });
+});
+
+describe("formatDistance", () => {
+  it("shows a radius in kilometres, to a tenth", () => {
+    expect(formatDistance(3000, "en")).toBe("3 km");
+    expect(formatDistance(2500, "zh-CN")).toBe("2.5 km");
+    expect(formatDistance(12_340, "en")).toBe("12.3 km");
+  });
+});
+
+describe("printedBarcode", () => {
+  it("shows GTINs as printed on the pack", () => {
+    expect(printedBarcode("GTIN", "06901234567892")).toEqual({
+      symbology: "EAN-13",
+      digits: "6901234567892",
+    });
+    expect(printedBarcode("GTIN", "00000069312342")).toEqual({ symbology: "EAN-8", digits: "69312342" });
+    expect(printedBarcode("GTIN", "16901234567899")).toEqual({
+      symbology: "GTIN-14",
+      digits: "16901234567899",
+    });
+  });
+
+  it("shows PLUs and scale-label item references as they are", () => {
+    expect(printedBarcode("PLU", "4011")).toEqual({ symbology: "PLU", digits: "4011" });
+    expect(printedBarcode("VARIABLE_MEASURE", "2012345")).toEqual({ symbology: "GS1", digits: "2012345" });
   });
 });

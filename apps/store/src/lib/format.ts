@@ -43,6 +43,26 @@ export function formatStockQuantity(quantity: string, unitOfSale: UnitOfSale, lo
   return `${formatDecimal(shiftDecimalPoint(milli, 3), locale, 3)} g`;
 }
 
+/** A delivery radius as shoppers read it: "3 km", "2.5 km". */
+export function formatDistance(meters: number, locale: Locale): string {
+  return `${formatDecimal(shiftDecimalPoint(Math.round(meters), 3), locale, 1)} km`;
+}
+
+export type BarcodeKind = "GTIN" | "PLU" | "VARIABLE_MEASURE";
+
+/**
+ * A barcode as printed on the pack: GTINs are stored as GTIN-14, padded with zeros, so an EAN-8
+ * (six zeros) and an EAN-13 (one zero) read shorter; PLUs and scale-label item references are
+ * shown as they are.
+ */
+export function printedBarcode(kind: BarcodeKind, code: string): { symbology: string; digits: string } {
+  if (kind === "PLU") return { symbology: "PLU", digits: code };
+  if (kind === "VARIABLE_MEASURE") return { symbology: "GS1", digits: code };
+  if (/^0{6}\d{8}$/.test(code)) return { symbology: "EAN-8", digits: code.slice(6) };
+  if (/^0\d{13}$/.test(code)) return { symbology: "EAN-13", digits: code.slice(1) };
+  return { symbology: "GTIN-14", digits: code };
+}
+
 /** Out of stock at zero or below, low at or under the product's reorder point. */
 export function stockState(available: string, lowStockThreshold: string | null = null): StockState {
   const milli = parseSignedQuantity(available);

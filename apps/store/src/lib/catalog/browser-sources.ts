@@ -1,13 +1,17 @@
 import { browserClient } from "$lib/trpc/client";
 import type { SearchSource } from "./catalog-search.svelte";
 import type { AvailabilityFeed, LiveStatus } from "./live-availability.svelte";
-import { catalogPageSize, type CatalogItem } from "./model";
+import { catalogPageSize, type CatalogItem, type ProductDetail } from "./model";
+import type { ProductSource } from "./product-view.svelte";
 
 export const browserCatalogSearch: SearchSource<CatalogItem> = ({ query, cursor, signal }) =>
   browserClient().catalog.search.query(
     { query, limit: catalogPageSize, ...(cursor === null ? {} : { cursor }) },
     { signal },
   );
+
+export const browserProductSource: ProductSource<ProductDetail> = async ({ productId, signal }) =>
+  (await browserClient().catalog.product.query({ productId }, { signal })).product;
 
 /**
  * Availability changes over SSE. While the connection drops and comes back, tRPC resumes from

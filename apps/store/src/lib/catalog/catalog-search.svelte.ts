@@ -105,15 +105,6 @@ export class CatalogSearch<Item extends SearchableItem> {
     }
   }
 
-  /**
-   * Fetches the results again, e.g. after live updates were interrupted; a search already on
-   * its way brings fresh results anyway.
-   */
-  async refresh(): Promise<void> {
-    if (this.#timer !== undefined || this.#inFlight) return;
-    await this.submit();
-  }
-
   /** Appends the next page of the results on screen. */
   async loadMore(): Promise<void> {
     if (this.nextCursor === null || this.loadingMore || this.#inFlight) return;

@@ -136,25 +136,6 @@ describe("CatalogSearch", () => {
     expect(catalog.failure).toEqual({ kind: "refused", message: "Query is too long" });
   });
 
-  it("refreshes the results on screen unless a search is already coming", async () => {
-    const { calls, search } = controllableSource();
-    const catalog = new CatalogSearch<Item>({
-      search,
-      initial: { query: "milk", page: { items: [item("a", "5")], nextCursor: null } },
-    });
-    const refreshed = catalog.refresh();
-    expect(call(calls, 0).request.query).toBe("milk");
-    void catalog.refresh();
-    expect(calls).toHaveLength(1);
-    call(calls, 0).resolve({ items: [item("a", "3")], nextCursor: null });
-    await refreshed;
-    expect(catalog.items[0]?.available).toBe("3");
-
-    catalog.setQuery("eggs");
-    await catalog.refresh();
-    expect(calls).toHaveLength(1);
-  });
-
   it("applies live availability to the matching result only", () => {
     const catalog = new CatalogSearch<Item>({
       search: () => Promise.reject(new Error("not called")),

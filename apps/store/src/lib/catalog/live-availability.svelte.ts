@@ -5,8 +5,8 @@ export type LiveStatus = "connecting" | "live" | "paused";
 export type AvailabilityFeedRequest = {
   /** Null: every product of the store. */
   productIds: string[] | null;
-  /** Resume after this event, so changes made while the feed was down are not lost. */
-  lastEventId: string | null;
+  /** Resume after this event: changes made before the feed opened, or while it was down, come first. */
+  lastEventId: string;
 };
 
 export type AvailabilityFeedHandlers = {
@@ -28,19 +28,20 @@ export type LiveAvailabilityOptions = {
   retryDelaysMs?: readonly number[];
 };
 
-export type WatchHandlers = {
-  onChange: (change: AvailabilityChange) => void;
+export type WatchOptions = {
   /**
-   * The feed is live again after an outage. Changes made meanwhile are replayed when an event
-   * had been seen before; when none had, the page must fetch its figures again.
+   * The event id the page's figures are as fresh as (the read that rendered them returns it):
+   * changes made since, even before the feed opened, are replayed first.
    */
-  onResync?: () => void;
+  since: string;
+  onChange: (change: AvailabilityChange) => void;
 };
 
 /**
  * Live stock for a page, and whether it is live right now. A feed that fails (the inventory
- * service restarting, the network gone) is reopened with backoff from the last event seen, so
- * the figures catch up with what changed meanwhile; the page says when they may be behind.
+ * service restarting, the network gone) is reopened with backoff from the last event seen (at
+ * first, the one the page was read at), so the figures catch up with what changed meanwhile;
+ * the page says when they may be behind.
  */
 export class LiveAvailability {
   status = $state<LiveStatus>("connecting");
@@ -56,10 +57,9 @@ export class LiveAvailability {
   }
 
   /** Follows `productIds` (null: all products) until the returned function is called. */
-  watch(productIds: string[] | null, { onChange, onResync }: WatchHandlers): () => void {
-    let lastEventId: string | null = null;
+  watch(productIds: string[] | null, { since, onChange }: WatchOptions): () => void {
+    let lastEventId = since;
     let failures = 0;
-    let interrupted = false;
     let close: (() => void) | null = null;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
@@ -75,16 +75,11 @@ export class LiveAvailability {
           },
           onStatus: (status) => {
             this.status = status;
-            if (status === "paused") interrupted = true;
-            if (status !== "live") return;
-            failures = 0;
-            if (interrupted && lastEventId === null) onResync?.();
-            interrupted = false;
+            if (status === "live") failures = 0;
           },
           onFailure: () => {
             if (stopped) return;
             close = null;
-            interrupted = true;
             this.status = "paused";
             const delays = this.#retryDelaysMs;
             const delay = delays[Math.min(failures, delays.length - 1)] ?? 0;

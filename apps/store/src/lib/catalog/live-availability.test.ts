@@ -38,38 +38,25 @@ afterEach(() => {
 });
 
 describe("LiveAvailability", () => {
-  it("asks the page to fetch its figures again after an outage with no event to resume from", async () => {
+  it("starts from the event id the page was read at, and resumes from it when nothing came since", async () => {
     const { feed, connection } = manualFeed();
     const live = new LiveAvailability(feed, { retryDelaysMs: [100] });
-    let resyncs = 0;
-    live.watch(null, { onChange: () => undefined, onResync: () => resyncs++ });
-    connection(0).handlers.onStatus("live");
-    expect(resyncs).toBe(0);
+    live.watch(["p1"], { since: "41", onChange: () => undefined });
+    expect(connection(0).request).toEqual({ productIds: ["p1"], lastEventId: "41" });
 
-    connection(0).handlers.onStatus("paused");
     connection(0).handlers.onStatus("live");
-    expect(resyncs).toBe(1);
-
     connection(0).handlers.onFailure(new Error("down"));
     await vi.advanceTimersByTimeAsync(100);
-    connection(1).handlers.onStatus("live");
-    expect(resyncs).toBe(2);
-
-    connection(1).handlers.onChange({ productId: "p1", available: "1" }, "30");
-    connection(1).handlers.onFailure(new Error("down"));
-    await vi.advanceTimersByTimeAsync(100);
-    connection(2).handlers.onStatus("live");
-    expect(connection(2).request.lastEventId).toBe("30");
-    expect(resyncs).toBe(2);
+    expect(connection(1).request.lastEventId).toBe("41");
   });
 
   it("passes changes on and reports when the feed is live", () => {
     const { feed, connection } = manualFeed();
     const live = new LiveAvailability(feed);
     const changes: AvailabilityChange[] = [];
-    live.watch(["p1"], { onChange: (change) => changes.push(change) });
+    live.watch(["p1"], { since: "12", onChange: (change) => changes.push(change) });
     expect(live.status).toBe("connecting");
-    expect(connection(0).request).toEqual({ productIds: ["p1"], lastEventId: null });
+    expect(connection(0).request).toEqual({ productIds: ["p1"], lastEventId: "12" });
 
     connection(0).handlers.onStatus("live");
     connection(0).handlers.onChange({ productId: "p1", available: "4" }, "17");
@@ -80,7 +67,7 @@ describe("LiveAvailability", () => {
   it("reopens a failed feed with backoff, from the last event seen", async () => {
     const { feed, opened, connection } = manualFeed();
     const live = new LiveAvailability(feed, { retryDelaysMs: [100, 400] });
-    live.watch(null, { onChange: () => undefined });
+    live.watch(null, { since: "10", onChange: () => undefined });
     connection(0).handlers.onStatus("live");
     connection(0).handlers.onChange({ productId: "p1", available: "4" }, "17");
 
@@ -109,13 +96,13 @@ describe("LiveAvailability", () => {
   it("closes the feed and stops retrying when the page stops watching", async () => {
     const { feed, opened, connection } = manualFeed();
     const live = new LiveAvailability(feed, { retryDelaysMs: [100] });
-    const stop = live.watch(null, { onChange: () => undefined });
+    const stop = live.watch(null, { since: "10", onChange: () => undefined });
     connection(0).handlers.onFailure(new Error("down"));
     stop();
     await vi.advanceTimersByTimeAsync(1_000);
     expect(opened).toHaveLength(1);
 
-    const stopLive = live.watch(null, { onChange: () => undefined });
+    const stopLive = live.watch(null, { since: "10", onChange: () => undefined });
     stopLive();
     expect(connection(1).closed).toBe(true);
   });

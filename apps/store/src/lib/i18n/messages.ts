@@ -5,9 +5,45 @@ import type { Locale } from "./locales";
  * or a function of its parameters; the Chinese dictionary must provide every English key with the
  * same parameters, which the type below enforces.
  */
+const zonesEn: Record<string, string> = {
+  produce: "Fruit and vegetables",
+  bakery: "Bakery",
+  grocery: "Grocery aisles",
+  alcohol: "Wine and spirits",
+  chilled: "Chilled",
+  frozen: "Frozen",
+  checkout: "At the checkouts",
+  packing: "Packing",
+  receiving: "Receiving",
+  backroom: "Backroom",
+  "backroom-chilled": "Backroom, chilled",
+  "backroom-frozen": "Backroom, frozen",
+};
+
+const zonesZh: Record<string, string> = {
+  produce: "蔬果区",
+  bakery: "烘焙区",
+  grocery: "食品杂货区",
+  alcohol: "酒水区",
+  chilled: "冷藏区",
+  frozen: "冷冻区",
+  checkout: "收银台旁",
+  packing: "打包区",
+  receiving: "收货区",
+  backroom: "后仓",
+  "backroom-chilled": "后仓冷藏",
+  "backroom-frozen": "后仓冷冻",
+};
+
+/** Net content units as the catalog stores them. */
+const unitsZh: Record<string, string> = { g: "克", ml: "毫升", pcs: "件" };
+
 const en = {
-  "app.name": "Fresh Market",
-  "app.tagline": "Fresh groceries, in store and delivered in 30 minutes.",
+  /** Shown in place of the store's own name while the inventory service has never answered. */
+  "app.name": "Store",
+  "app.tagline": "Fresh groceries, in store and delivered to your door.",
+  "home.tagline": ({ minutes, distance }: { minutes: number; distance: string }) =>
+    `Fresh groceries, in store and delivered within ${distance} in ${minutes} minutes.`,
   "nav.home": "Home",
   "nav.catalog": "Catalog",
   "nav.main": "Main",
@@ -39,7 +75,24 @@ const en = {
   "product.outOfStock": "Out of stock",
   "product.lowStock": "Low stock",
   "product.barcode": "Barcode",
+  "product.barcodes": "Barcodes",
+  "product.barcode.primary": "Primary",
+  "product.barcode.scaleLabel": "Scale label",
   "product.brand": "Brand",
+  "product.category": "Category",
+  "product.netContent": "Net content",
+  "product.content": ({ amount, unit }: { amount: string; unit: string }) => `${amount} ${unit}`,
+  "product.locations": "Where to find it",
+  "product.locations.empty": "It is on no shelf right now.",
+  "product.locations.stale": "The figures per shelf could not be refreshed and may be out of date.",
+  "product.location": "Location",
+  "product.location.zone": ({ zone }: { zone: string }) => zonesEn[zone] ?? zone,
+  "product.location.home": "Usual place",
+  "product.location.offFloor": "Not on the sales floor",
+  "product.location.onHand": "On hand",
+  "product.location.reserved": "Held for orders",
+  "product.location.available": "Available",
+  "product.location.total": "All shelves",
   "product.soldBy": "Sold",
   "product.soldByPiece": "by the piece",
   "product.soldByWeight": "by weight",
@@ -63,8 +116,9 @@ export type MessageKey = keyof Messages;
 type Translations = { [K in MessageKey]: Messages[K] extends string ? string : Messages[K] };
 
 const zhCN: Translations = {
-  "app.name": "鲜食超市",
-  "app.tagline": "新鲜食材，门店选购，30 分钟送达。",
+  "app.name": "门店",
+  "app.tagline": "新鲜食材，门店选购，送货上门。",
+  "home.tagline": ({ minutes, distance }) => `新鲜食材，门店选购，${distance} 内 ${minutes} 分钟送达。`,
   "nav.home": "首页",
   "nav.catalog": "商品目录",
   "nav.main": "主导航",
@@ -94,7 +148,24 @@ const zhCN: Translations = {
   "product.outOfStock": "缺货",
   "product.lowStock": "库存紧张",
   "product.barcode": "条码",
+  "product.barcodes": "条码",
+  "product.barcode.primary": "主条码",
+  "product.barcode.scaleLabel": "称重标签",
   "product.brand": "品牌",
+  "product.category": "品类",
+  "product.netContent": "净含量",
+  "product.content": ({ amount, unit }) => `${amount} ${unitsZh[unit] ?? unit}`,
+  "product.locations": "货架位置",
+  "product.locations.empty": "目前不在任何货架上。",
+  "product.locations.stale": "无法刷新各货架的数据，显示的可能不是最新数据。",
+  "product.location": "位置",
+  "product.location.zone": ({ zone }) => zonesZh[zone] ?? zone,
+  "product.location.home": "常规位置",
+  "product.location.offFloor": "不在卖场",
+  "product.location.onHand": "在库",
+  "product.location.reserved": "订单预留",
+  "product.location.available": "可售",
+  "product.location.total": "所有货架",
   "product.soldBy": "销售方式",
   "product.soldByPiece": "按件",
   "product.soldByWeight": "称重",
