@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { formatQuantity, parseQuantity } from "@store/domain";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { formatQuantity, parseQuantity, withCheckDigit } from "@store/domain";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "./support/browser";
 import { documentIsMarked, markDocument, newShopperContext, openPage } from "./support/pages";
@@ -36,6 +36,11 @@ async function search(page: Page, query: string): Promise<void> {
   await page.locator('#catalog-results[aria-busy="false"]').waitFor();
 }
 
+/** An attribute of every element the locator matches, in order. */
+async function attributeOf(locator: Locator, name: string): Promise<Array<string | null>> {
+  return Promise.all((await locator.all()).map((element) => element.getAttribute(name)));
+}
+
 async function cardTexts(page: Page): Promise<string[]> {
   return resultCards(page).allInnerTexts();
 }
@@ -61,6 +66,15 @@ async function adjustStock(productId: string, delta: string): Promise<void> {
 
 const plus = (available: string, delta: string) =>
   formatQuantity(parseQuantity(available) + parseQuantity(delta));
+
+/** The seeded store's name, "Daily Harvest Jing'an 日日丰静安店", in each language. */
+const storeName = { en: "Daily Harvest Jing'an", zh: "日日丰静安店" };
+const headerStoreName = (page: Page) => page.locator("header .store-name");
+
+/** What the service says about a product, as the product page shows it to anyone. */
+async function productOf(sku: string) {
+  return (await store.node.client().catalog.product.query({ sku })).product;
+}
 
 describe("catalog", () => {
   it("finds products by English and Chinese name, with prices and stock", async () => {
@@ -100,24 +114,50 @@ describe("catalog", () => {
     expect(await cardSkus(page)).toContain(product.sku);
   });
 
-  it("shows a product page whose stock follows the service live, without a reload", async () => {
+  it("shows a product page with its barcodes and shelves, whose stock follows the service live", async () => {
     const { page, errors } = await openPage(context, `${store.app.url}/catalog?q=milk`);
     const firstCard = resultCards(page).first();
-    const sku = await firstCard.getAttribute("data-sku");
+    const sku = (await firstCard.getAttribute("data-sku")) ?? "";
+    // A second barcode (a case's GTIN-14), so the page has more than the primary one to show.
+    const caseGtin = withCheckDigit("1690000000001");
+    await store.node.db.prisma.barcode.create({
+      data: { product: { connect: { sku } }, kind: "GTIN", code: caseGtin },
+    });
     // Keyboard only: focus the product's link and press Enter.
     await firstCard.getByRole("link").focus();
     await page.keyboard.press("Enter");
     await page.waitForURL(`**/catalog/${sku}`);
 
-    const { items } = await store.node.client().catalog.search.query({ query: sku ?? "", limit: 5 });
-    const product = items.find((item) => item.sku === sku);
-    if (!product) throw new Error(`The service does not know ${sku}`);
+    const product = await productOf(sku);
     await page.getByRole("heading", { level: 1, name: product.nameEn }).waitFor();
     const summary = await page.locator("article.summary").innerText();
     expect(summary).toContain(product.nameZh);
+    expect(summary).toContain(product.category.nameEn);
     expect(summary).toMatch(/¥\d+\.\d{2}/);
     const stock = page.getByTestId("product-available");
     expect(await stock.getAttribute("data-available")).toBe(product.available);
+
+    const barcodes = page.getByTestId("product-barcodes").locator("li");
+    expect(await attributeOf(barcodes, "data-code")).toEqual(product.barcodes.map((barcode) => barcode.code));
+    expect(product.barcodes.map((barcode) => barcode.code)).toContain(caseGtin);
+    const primary = product.barcodes.find((barcode) => barcode.isPrimary)?.code ?? "";
+    const primaryText = await barcodes.first().innerText();
+    expect(primaryText).toContain(primary.slice(-8));
+    expect(primaryText).toContain("Primary");
+    expect(await barcodes.last().innerText()).toContain(caseGtin);
+
+    const shelves = page.getByTestId("product-locations").locator("tbody tr");
+    expect(product.stock.scope).toBe("sellable");
+    expect(product.stock.locations.length).toBeGreaterThan(0);
+    expect(await attributeOf(shelves, "data-location")).toEqual(
+      product.stock.locations.map((location) => location.locationCode),
+    );
+    expect(await attributeOf(shelves, "data-available")).toEqual(
+      product.stock.locations.map((location) => location.available),
+    );
+    const home = product.stock.locations.find((location) => location.isHome);
+    if (!home) throw new Error(`${sku} has no home shelf`);
+    expect(await shelves.first().innerText()).toContain("Usual place");
 
     await page.getByText("Stock updates live").waitFor();
     await markDocument(page);
@@ -128,8 +168,41 @@ describe("catalog", () => {
       .locator(`[data-testid=product-available][data-available="${expected}"]`)
       .waitFor({ timeout: 15_000 });
     expect(await stock.innerText()).toContain(`${expected} available`);
+    // The shelf's own figure follows by itself too.
+    const homeAfter = `tr[data-location="${home.locationCode}"][data-available="${plus(home.available, "3")}"]`;
+    await page.getByTestId("product-locations").locator(homeAfter).waitFor({ timeout: 15_000 });
     expect(await documentIsMarked(page)).toBe(true);
     expect(errors).toEqual([]);
+  });
+
+  it("catches up with a change made after the page was rendered and before live updates started", async () => {
+    const { items } = await store.node.client().catalog.search.query({ query: "yogurt", limit: 1 });
+    const product = items[0];
+    if (!product) throw new Error("The seed has no yogurt");
+    const page = await context.newPage();
+    // Live updates open only once the stock has changed behind the rendered page.
+    let release = () => {};
+    const changed = new Promise<void>((resolve) => (release = resolve));
+    let held = 0;
+    await page.route(/\/trpc\/catalog\.watchAvailability/, async (route) => {
+      held++;
+      await changed;
+      await route.continue();
+    });
+    await page.goto(`${store.app.url}/catalog/${product.sku}`);
+    const stock = page.getByTestId("product-available");
+    const rendered = (await stock.getAttribute("data-available")) ?? "";
+    expect(rendered).toBe(product.available);
+
+    await adjustStock(product.id, "4");
+    release();
+
+    const expected = plus(rendered, "4");
+    await page
+      .locator(`[data-testid=product-available][data-available="${expected}"]`)
+      .waitFor({ timeout: 15_000 });
+    expect(await stock.innerText()).toContain(`${expected} available`);
+    expect(held).toBeGreaterThan(0);
   });
 
   it("updates the stock of search results live", async () => {
@@ -150,11 +223,22 @@ describe("catalog", () => {
     expect(await documentIsMarked(page)).toBe(true);
   });
 
+  it("names the store in the header and on the front page", async () => {
+    expect((await store.node.client().store.info.query()).name).toBe(`${storeName.en} ${storeName.zh}`);
+    const { page, errors } = await openPage(context, store.app.url);
+    await page.getByRole("heading", { level: 1, name: storeName.en }).waitFor();
+    expect(await headerStoreName(page).innerText()).toBe(storeName.en);
+    await expect(page.title()).resolves.toBe(storeName.en);
+    expect(await page.locator(".tagline").innerText()).toContain("within 3 km in 30 minutes");
+    expect(errors).toEqual([]);
+  });
+
   it("switches between English and Chinese, and remembers the choice", async () => {
     const { page } = await openPage(context, `${store.app.url}/catalog?q=milk`);
     await page.getByRole("button", { name: "简体中文" }).click();
     await page.getByRole("heading", { level: 1, name: "商品目录" }).waitFor();
     expect(await page.locator("html").getAttribute("lang")).toBe("zh-CN");
+    expect(await headerStoreName(page).innerText()).toBe(storeName.zh);
 
     await page.reload();
     await page.getByRole("heading", { level: 1, name: "商品目录" }).waitFor();
@@ -192,6 +276,7 @@ describe("catalog without the inventory service", () => {
     expect(await page.getByRole("alert").innerText()).toContain(
       "The inventory service is not reachable right now",
     );
+    expect(await headerStoreName(page).innerText()).toBe(storeName.en);
     await page.getByRole("link", { name: "Go to the front page" }).waitFor();
 
     // Back up: the open product page catches up by itself, the error page on "Try again".
