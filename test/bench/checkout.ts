@@ -18,6 +18,7 @@ const ROUND_MS = 6_000;
 export async function checkout(): Promise<void> {
   const db = await createBenchDatabase(CLIENTS + 8);
   const raw = new pg.Pool({ connectionString: db.url, max: CLIENTS });
+  raw.on("error", (error) => note(`raw pool: ${error.message}`));
   const store = await openBenchStore(db);
   try {
     const products = await plainProducts(store, PRODUCTS);

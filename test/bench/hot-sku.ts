@@ -16,6 +16,7 @@ const ROUNDS = 2;
 export async function hotSku(): Promise<void> {
   const db = await createBenchDatabase(CLIENTS + 8);
   const raw = new pg.Pool({ connectionString: db.url, max: CLIENTS });
+  raw.on("error", (error) => note(`raw pool: ${error.message}`));
   const store = await openBenchStore(db);
   try {
     const [product] = await plainProducts(store, 1);

@@ -64,6 +64,9 @@ export function pgliteEngineAdapterFactory(
 function postgresEngineAdapterFactory(connectionString: string): EngineAdapterFactory {
   // One connection: the engine's advisory lock (which keeps two migrators apart) is per session.
   const pool = new pg.Pool({ connectionString, max: 1 });
+  // A connection the server drops while the engine holds it surfaces here; the engine's own call
+  // fails with the real error, so the pool event must not also take the process down.
+  pool.on("error", () => {});
   return {
     factory: {
       provider: "postgres",
