@@ -1,0 +1,6 @@
+export * from "./identifiers";
+export * from "./payloads";
+export * from "./channels";
+export * from "./rejection";
+export * from "./errors";
+export * from "./topics";
