@@ -54,7 +54,10 @@ type ChannelSpec<Scope extends "bridge" | "device", Schema extends z.ZodType> = 
   qos: 0 | 1;
   /** The payload schema version this channel speaks (`v`). */
   version: 1;
-  /** Largest payload accepted, in bytes of UTF-8 JSON. */
+  /**
+   * Largest payload accepted, in bytes of UTF-8 JSON. At least the largest payload the schema
+   * allows (every string at its longest, escaped), so whatever validates also fits.
+   */
   maxBytes: number;
   schema: Schema;
   title: string;
@@ -104,7 +107,7 @@ export const channels = {
     retained: false,
     qos: 0,
     version: 1,
-    maxBytes: 2048,
+    maxBytes: 8192,
     schema: bridgeErrorSchema,
     title: "Rejected messages",
     description:
@@ -145,7 +148,7 @@ export const channels = {
     retained: false,
     qos: 1,
     version: 1,
-    maxBytes: 2048,
+    maxBytes: 8192,
     schema: responseSchema(healthCheckDataSchema),
     title: "Health check response",
     description: "The bridge's health, with the request's transaction.",
@@ -227,7 +230,7 @@ export const channels = {
     retained: false,
     qos: 1,
     version: 1,
-    maxBytes: 1024,
+    maxBytes: 8192,
     schema: responseSchema(identifyDataSchema),
     title: "Identify result",
     description: "`ok` once the device acknowledged the flash; `error` otherwise (unknown device, no LED, no ack).",
@@ -357,7 +360,7 @@ export const channels = {
     retained: false,
     qos: 1,
     version: 1,
-    maxBytes: 1024,
+    maxBytes: 4096,
     schema: ackSchema,
     title: "Command acknowledgement",
     description:

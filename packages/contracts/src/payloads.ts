@@ -11,9 +11,10 @@ export const v1 = z.literal(1).meta({ description: "Payload schema version." });
 
 const UTC_TIMESTAMP_EXAMPLE = "2026-11-24T09:30:12.345Z";
 
-/** An instant in UTC, ISO 8601 with a `Z` (fractional seconds optional). */
+/** An instant in UTC, ISO 8601 with a `Z`; fractional seconds optional, down to nanoseconds. */
 export const utcTimestampSchema = z.iso
   .datetime({ error: "must be an ISO 8601 UTC time such as 2026-11-24T09:30:12.345Z" })
+  .max(30, { error: "must have at most 9 fractional digits" })
   .meta({ examples: [UTC_TIMESTAMP_EXAMPLE] });
 
 /** Largest weight any payload may carry, in grams (one tonne): far above every model's capacity. */
