@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { migrate, openDatabase } from "@store/db";
-import { startInventoryService } from "@store/inventory";
+import { readInventoryEnv, startInventoryService } from "@store/inventory";
 import { DEMO_STORE, demoCredentials, isSeeded, seedDemoStore } from "@store/prisma/seed";
 import { pino } from "pino";
 import { readDemoEnv } from "./env";
@@ -12,6 +12,8 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../
 const storeAppEntry = path.join(repoRoot, "apps/store/build/index.js");
 
 const env = readDemoEnv();
+// The service's own tunables (store code, reservation grace, timer intervals) apply in the demo too.
+const inventoryEnv = readInventoryEnv();
 // A person watches the demo in a terminal: readable lines there, JSON lines when piped.
 const rootLogger = pino({
   level: env.LOG_LEVEL,
@@ -38,6 +40,10 @@ const service = await startInventoryService({
   host: env.HOST,
   port: env.INVENTORY_PORT,
   logger: rootLogger.child({ name: "inventory" }),
+  storeCode: inventoryEnv.STORE_CODE,
+  reservationGraceMin: inventoryEnv.RESERVATION_GRACE_MIN,
+  reservationExpiryIntervalMs: inventoryEnv.RESERVATION_EXPIRY_INTERVAL_S * 1000,
+  idempotencyPurgeIntervalMs: inventoryEnv.IDEMPOTENCY_PURGE_INTERVAL_MIN * 60_000,
 });
 
 if (!existsSync(storeAppEntry)) {
