@@ -6,3 +6,8 @@ export * from "./errors";
 export * from "./topics";
 export * from "./codec";
 export * from "./last-will";
+export * from "./capabilities";
+export * from "./definitions";
+export * from "./models";
+export * from "./acl";
+export * from "./conformance";
