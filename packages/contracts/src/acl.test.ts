@@ -46,16 +46,18 @@ describe("aclFor a device", () => {
       for (const topic of acl.subscribe) {
         expect(parseTopic(topic)).toMatchObject({ ok: true, deviceId: id, channel: "device/set" });
       }
-      expect([...acl.publish, ...acl.subscribe].some((topic) => topic.includes("+") || topic.includes("#"))).toBe(false);
+      expect(
+        [...acl.publish, ...acl.subscribe].some((topic) => topic.includes("+") || topic.includes("#")),
+      ).toBe(false);
     },
   );
 
   it("uses another set of definitions when given one", () => {
     const set = createDefinitionSet(modelDefinitions.filter((input) => input.kind === "SCANNER"));
     expect(aclFor({ storeCode: STORE, id: "s1", model: "zebra-ds2278" }, set).publish).toHaveLength(3);
-    expect(contractErrorOf(() => aclFor({ storeCode: STORE, id: "l1", model: "esl-2.13-bwr" }, set)).code).toBe(
-      "UNKNOWN_MODEL",
-    );
+    expect(
+      contractErrorOf(() => aclFor({ storeCode: STORE, id: "l1", model: "esl-2.13-bwr" }, set)).code,
+    ).toBe("UNKNOWN_MODEL");
   });
 
   it("refuses an unknown model or an id that cannot be a topic level", () => {

@@ -18,7 +18,10 @@ export function aclFor(
 ): Acl {
   const definition = definitions.get(device.model);
   if (definition === undefined) {
-    throw new ContractError("UNKNOWN_MODEL", `Cannot grant device '${device.id}' access: unknown model '${device.model}'`);
+    throw new ContractError(
+      "UNKNOWN_MODEL",
+      `Cannot grant device '${device.id}' access: unknown model '${device.model}'`,
+    );
   }
   const target = { storeCode: device.storeCode, deviceId: device.id };
   return {
@@ -27,7 +30,11 @@ export function aclFor(
   };
 }
 
-function aclOfRole(role: Exclude<Publisher, "device">, storeCode: string, reads: (id: ChannelId) => boolean): Acl {
+function aclOfRole(
+  role: Exclude<Publisher, "device">,
+  storeCode: string,
+  reads: (id: ChannelId) => boolean,
+): Acl {
   const publish = channelIds.filter((id) => channels[id].publishedBy === role);
   const subscribe = channelIds.filter(reads);
   return {

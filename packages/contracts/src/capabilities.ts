@@ -86,7 +86,10 @@ export const capabilityTraits: { [T in CapabilityType]: (capability: CapabilityO
   scanner: () => ({ publishes: ["device/scan"], commands: [] }),
   "weight-sensor": (sensor) => ({
     publishes: ["device/weight"],
-    commands: [...(sensor.tare ? (["tare"] as const) : []), ...(sensor.calibrate ? (["calibrate"] as const) : [])],
+    commands: [
+      ...(sensor.tare ? (["tare"] as const) : []),
+      ...(sensor.calibrate ? (["calibrate"] as const) : []),
+    ],
   }),
   // A scale refines the weight sensor's readings (the `stable` flag); it adds no topic of its own.
   scale: () => nothing,

@@ -97,7 +97,10 @@ export const channels = {
     description:
       "`online` when the bridge has connected; `offline` is the bridge's last will, so the broker " +
       "publishes it when the bridge disappears. Retained: whoever subscribes learns the current state.",
-    examples: [{ v: 1, state: "online" }, { v: 1, state: "offline" }],
+    examples: [
+      { v: 1, state: "online" },
+      { v: 1, state: "offline" },
+    ],
   }),
   "bridge/error": channel({
     scope: "bridge",
@@ -219,7 +222,10 @@ export const channels = {
       "Flashes a device's LED so a person can find it (a shelf label, for pick-to-light or to " +
       "check which label is which). The bridge sends a `flash` command and answers once the " +
       "device has acknowledged it, or with an error when it did not in time.",
-    examples: [{ v: 1, transaction: "find-1", deviceId: LABEL, durationMs: 5000 }, { v: 1, deviceId: LABEL }],
+    examples: [
+      { v: 1, transaction: "find-1", deviceId: LABEL, durationMs: 5000 },
+      { v: 1, deviceId: LABEL },
+    ],
   }),
   "bridge/response/device/identify": channel({
     scope: "bridge",
@@ -233,13 +239,17 @@ export const channels = {
     maxBytes: 8192,
     schema: responseSchema(identifyDataSchema),
     title: "Identify result",
-    description: "`ok` once the device acknowledged the flash; `error` otherwise (unknown device, no LED, no ack).",
+    description:
+      "`ok` once the device acknowledged the flash; `error` otherwise (unknown device, no LED, no ack).",
     examples: [
       { v: 1, status: "ok", data: { deviceId: LABEL, transaction: "identify-91c2" }, transaction: "find-1" },
       {
         v: 1,
         status: "error",
-        error: { code: "ACK_TIMEOUT", message: `Device '${LABEL}' did not acknowledge the flash within 30000 ms` },
+        error: {
+          code: "ACK_TIMEOUT",
+          message: `Device '${LABEL}' did not acknowledge the flash within 30000 ms`,
+        },
         transaction: "find-1",
       },
     ],
@@ -259,7 +269,10 @@ export const channels = {
       "The device publishes `online` (retained) right after connecting and sets `offline` " +
       "(retained) as its last will, so the broker announces a device that vanished. Published " +
       "only on change.",
-    examples: [{ v: 1, state: "online" }, { v: 1, state: "offline" }],
+    examples: [
+      { v: 1, state: "online" },
+      { v: 1, state: "offline" },
+    ],
   }),
   "device/scan": channel({
     scope: "device",
@@ -277,7 +290,13 @@ export const channels = {
       "every new subscriber as if scanned again).",
     examples: [
       { v: 1, seq: 1042, symbology: "EAN-13", code: "6901234567892", scannedAt: "2026-11-24T09:30:12.345Z" },
-      { v: 1, seq: 1043, symbology: "GS1-128", code: "]C1010950110153000310ABC123\u001d3103000525", scannedAt: "2026-11-24T09:30:14Z" },
+      {
+        v: 1,
+        seq: 1043,
+        symbology: "GS1-128",
+        code: "]C1010950110153000310ABC123\u001d3103000525",
+        scannedAt: "2026-11-24T09:30:14Z",
+      },
     ],
   }),
   "device/weight": channel({
@@ -315,7 +334,14 @@ export const channels = {
       "model. Retained so a restarted bridge knows the last report; a retained copy delivered on " +
       "subscription is not a sign of life.",
     examples: [
-      { v: 1, firmware: "3.2.0", batteryPct: 87, rssiDbm: -61, uptimeS: 123_456, reportedAt: "2026-11-24T09:30:00Z" },
+      {
+        v: 1,
+        firmware: "3.2.0",
+        batteryPct: 87,
+        rssiDbm: -61,
+        uptimeS: 123_456,
+        reportedAt: "2026-11-24T09:30:00Z",
+      },
       { v: 1, firmware: "2.4.1", uptimeS: 3600, reportedAt: "2026-11-24T09:30:00Z" },
     ],
   }),
@@ -380,7 +406,9 @@ export const channels = {
 
 export type Channels = typeof channels;
 export type ChannelId = keyof Channels;
-export type DeviceChannelId = { [C in ChannelId]: Channels[C]["scope"] extends "device" ? C : never }[ChannelId];
+export type DeviceChannelId = {
+  [C in ChannelId]: Channels[C]["scope"] extends "device" ? C : never;
+}[ChannelId];
 export type BridgeChannelId = Exclude<ChannelId, DeviceChannelId>;
 
 /** The payload a channel carries, as decoded (defaults applied). */

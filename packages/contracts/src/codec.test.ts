@@ -11,10 +11,19 @@ const DEVICE = "5b0e6f2c-4d7a-4c1e-9a3b-2f8d6c1e7a90";
 const SCAN_TOPIC = `store/${STORE}/device/${DEVICE}/scan`;
 const WEIGHT_TOPIC = `store/${STORE}/device/${DEVICE}/weight`;
 const DEVICES_TOPIC = `store/${STORE}/bridge/response/devices`;
-const scan = { v: 1, seq: 7, symbology: "EAN-13", code: "6901234567892", scannedAt: "2026-11-24T09:30:12.345Z" };
+const scan = {
+  v: 1,
+  seq: 7,
+  symbology: "EAN-13",
+  code: "6901234567892",
+  scannedAt: "2026-11-24T09:30:12.345Z",
+};
 
 function topicOf(id: ChannelId): string {
-  return topicFor(id, (isDeviceChannel(id) ? { storeCode: STORE, deviceId: DEVICE } : { storeCode: STORE }) as never);
+  return topicFor(
+    id,
+    (isDeviceChannel(id) ? { storeCode: STORE, deviceId: DEVICE } : { storeCode: STORE }) as never,
+  );
 }
 
 function expectRejection(result: DecodeResult, code: string, reason?: string) {
@@ -27,7 +36,13 @@ describe("decodePayload", () => {
     const result = decodePayload(SCAN_TOPIC, utf8(JSON.stringify(scan)));
     expect(result).toEqual({
       ok: true,
-      message: { channel: "device/scan", topic: SCAN_TOPIC, storeCode: STORE, deviceId: DEVICE, payload: scan },
+      message: {
+        channel: "device/scan",
+        topic: SCAN_TOPIC,
+        storeCode: STORE,
+        deviceId: DEVICE,
+        payload: scan,
+      },
     });
   });
 
@@ -41,7 +56,11 @@ describe("decodePayload", () => {
 
   it("checks in order: bytes, empty, size, UTF-8, JSON, object, version, schema", () => {
     const at = `Rejected '${SCAN_TOPIC}': `;
-    expectRejection(decodePayload(SCAN_TOPIC, JSON.stringify(scan)), "PAYLOAD_NOT_BYTES", `${at}payload is not bytes`);
+    expectRejection(
+      decodePayload(SCAN_TOPIC, JSON.stringify(scan)),
+      "PAYLOAD_NOT_BYTES",
+      `${at}payload is not bytes`,
+    );
     expectRejection(decodePayload(SCAN_TOPIC, new Uint8Array()), "PAYLOAD_EMPTY", `${at}empty payload`);
     expectRejection(
       decodePayload(WEIGHT_TOPIC, new Uint8Array()),
@@ -53,11 +72,27 @@ describe("decodePayload", () => {
       "PAYLOAD_TOO_LARGE",
       `${at}payload of 1025 bytes exceeds the 1024-byte limit`,
     );
-    expectRejection(decodePayload(SCAN_TOPIC, Uint8Array.of(0x7b, 0xff, 0x7d)), "PAYLOAD_NOT_UTF8", `${at}payload is not valid UTF-8`);
+    expectRejection(
+      decodePayload(SCAN_TOPIC, Uint8Array.of(0x7b, 0xff, 0x7d)),
+      "PAYLOAD_NOT_UTF8",
+      `${at}payload is not valid UTF-8`,
+    );
     expectRejection(decodePayload(SCAN_TOPIC, utf8("{v:1}")), "PAYLOAD_NOT_JSON");
-    expectRejection(decodePayload(SCAN_TOPIC, utf8("[1]")), "PAYLOAD_NOT_OBJECT", `${at}payload is an array, not a JSON object`);
-    expectRejection(decodePayload(SCAN_TOPIC, utf8("null")), "PAYLOAD_NOT_OBJECT", `${at}payload is null, not a JSON object`);
-    expectRejection(decodePayload(SCAN_TOPIC, utf8('"v"')), "PAYLOAD_NOT_OBJECT", `${at}payload is a string, not a JSON object`);
+    expectRejection(
+      decodePayload(SCAN_TOPIC, utf8("[1]")),
+      "PAYLOAD_NOT_OBJECT",
+      `${at}payload is an array, not a JSON object`,
+    );
+    expectRejection(
+      decodePayload(SCAN_TOPIC, utf8("null")),
+      "PAYLOAD_NOT_OBJECT",
+      `${at}payload is null, not a JSON object`,
+    );
+    expectRejection(
+      decodePayload(SCAN_TOPIC, utf8('"v"')),
+      "PAYLOAD_NOT_OBJECT",
+      `${at}payload is a string, not a JSON object`,
+    );
     expectRejection(
       decodePayload(SCAN_TOPIC, utf8("{}")),
       "VERSION_MISSING",
@@ -153,7 +188,10 @@ describe("hostile payloads", () => {
   it("keeps the last of repeated keys, as JSON.parse does, and validates that one", () => {
     const text = JSON.stringify(scan).replace('"seq":7', '"seq":"x","seq":7');
     expect(decodePayload(SCAN_TOPIC, utf8(text)).ok).toBe(true);
-    expectRejection(decodePayload(SCAN_TOPIC, utf8(text.replace('"seq":7', '"seq":7,"seq":-1'))), "SCHEMA_MISMATCH");
+    expectRejection(
+      decodePayload(SCAN_TOPIC, utf8(text.replace('"seq":7', '"seq":7,"seq":-1'))),
+      "SCHEMA_MISMATCH",
+    );
   });
 
   it("caps the reason even when the payload is full of unknown keys", () => {
@@ -162,7 +200,9 @@ describe("hostile payloads", () => {
     expectRejection(result, "SCHEMA_MISMATCH");
     if (!result.ok) {
       expect(result.reason).toHaveLength(MAX_REASON_LENGTH);
-      expect(result.reason).toMatch(/^Rejected '.*': does not match device\/scan v1: payload: Unrecognized keys: .*…$/);
+      expect(result.reason).toMatch(
+        /^Rejected '.*': does not match device\/scan v1: payload: Unrecognized keys: .*…$/,
+      );
     }
   });
 });
@@ -170,7 +210,10 @@ describe("hostile payloads", () => {
 describe("createDecoder options", () => {
   it("caps each channel's limit with maxBytes, never raising it", () => {
     const bytes = utf8(JSON.stringify(scan));
-    expectRejection(createDecoder({ maxBytes: bytes.byteLength - 1 })(SCAN_TOPIC, bytes), "PAYLOAD_TOO_LARGE");
+    expectRejection(
+      createDecoder({ maxBytes: bytes.byteLength - 1 })(SCAN_TOPIC, bytes),
+      "PAYLOAD_TOO_LARGE",
+    );
     expect(createDecoder({ maxBytes: bytes.byteLength })(SCAN_TOPIC, bytes).ok).toBe(true);
     expect(decodePayload(SCAN_TOPIC, bytes, { maxBytes: bytes.byteLength }).ok).toBe(true);
     const padded = utf8(JSON.stringify(scan).padEnd(2000, " "));
@@ -197,9 +240,10 @@ describe("encodePayload", () => {
   it("refuses to encode a payload that breaks the contract", () => {
     const error = contractErrorOf(() => encodePayload("device/scan", { ...scan, code: "" } as never));
     expect(error.code).toBe("INVALID_PAYLOAD");
-    expect(error.message).toBe("Cannot encode a device/scan payload: code: must be 1-128 printable ASCII characters (GS allowed)");
+    expect(error.message).toBe(
+      "Cannot encode a device/scan payload: code: must be 1-128 printable ASCII characters (GS allowed)",
+    );
   });
-
 });
 
 describe("payload limits", () => {
@@ -218,7 +262,12 @@ describe("payload limits", () => {
     "bridge/error": [{ v: 1, code, reason: control(512), topic: control(256), deviceId: id, at }],
     "bridge/request/health_check": [{ v: 1, transaction }],
     "bridge/response/health_check": [
-      { v: 1, status: "ok", data: { healthy: false, uptimeS: big, devices: { known: big, online: big } }, transaction },
+      {
+        v: 1,
+        status: "ok",
+        data: { healthy: false, uptimeS: big, devices: { known: big, online: big } },
+        transaction,
+      },
       failure,
     ],
     "bridge/request/devices": [{ v: 1, transaction }],
@@ -226,15 +275,27 @@ describe("payload limits", () => {
       {
         v: 1,
         status: "ok",
-        data: { devices: Array.from({ length: 10_000 }, () => ({ id, model: "m".repeat(48), online: false, lastSeenAt: at })) },
+        data: {
+          devices: Array.from({ length: 10_000 }, () => ({
+            id,
+            model: "m".repeat(48),
+            online: false,
+            lastSeenAt: at,
+          })),
+        },
         transaction,
       },
       failure,
     ],
     "bridge/request/device/identify": [{ v: 1, transaction, deviceId: id, durationMs: 60_000 }],
-    "bridge/response/device/identify": [{ v: 1, status: "ok", data: { deviceId: id, transaction }, transaction }, failure],
+    "bridge/response/device/identify": [
+      { v: 1, status: "ok", data: { deviceId: id, transaction }, transaction },
+      failure,
+    ],
     "device/availability": [{ v: 1, state: "offline" }],
-    "device/scan": [{ v: 1, seq: big, symbology: "GS1-DATABAR-EXPANDED", code: "\u001d".repeat(128), scannedAt: at }],
+    "device/scan": [
+      { v: 1, seq: big, symbology: "GS1-DATABAR-EXPANDED", code: "\u001d".repeat(128), scannedAt: at },
+    ],
     "device/weight": [{ v: 1, seq: big, grams: -999_999.999, stable: false, measuredAt: at }],
     "device/telemetry": [
       { v: 1, firmware: "f".repeat(32), batteryPct: 100, rssiDbm: -127, uptimeS: big, reportedAt: at },
@@ -275,8 +336,16 @@ describe("last wills", () => {
       retain: true,
     });
     const will = deviceLastWill(STORE, DEVICE);
-    expect(will).toEqual({ topic: `store/SH-001/device/${DEVICE}/availability`, payload: '{"v":1,"state":"offline"}', qos: 1, retain: true });
-    expect(decodePayload(will.topic, utf8(will.payload))).toMatchObject({ ok: true, message: { payload: { state: "offline" } } });
+    expect(will).toEqual({
+      topic: `store/SH-001/device/${DEVICE}/availability`,
+      payload: '{"v":1,"state":"offline"}',
+      qos: 1,
+      retain: true,
+    });
+    expect(decodePayload(will.topic, utf8(will.payload))).toMatchObject({
+      ok: true,
+      message: { payload: { state: "offline" } },
+    });
   });
 });
 
@@ -315,7 +384,16 @@ const hostileValues: unknown[] = [
   { __proto__: null },
   [[[[[]]]]],
 ];
-const hostileKeys = ["__proto__", "constructor", "prototype", "toString", "v", "", "\u0000", "hasOwnProperty"];
+const hostileKeys = [
+  "__proto__",
+  "constructor",
+  "prototype",
+  "toString",
+  "v",
+  "",
+  "\u0000",
+  "hasOwnProperty",
+];
 
 describe("decode never throws (seeded property tests)", () => {
   it("on 3,000 random byte strings, on valid and random topics", () => {
@@ -327,7 +405,9 @@ describe("decode never throws (seeded property tests)", () => {
       const topic =
         random() < 0.8
           ? pick(random, validTopics)
-          : Array.from({ length: randomInt(random, 0, 7) }, () => pick(random, ["store", STORE, "device", DEVICE, "scan", "bridge", "+", "", "é"])).join("/");
+          : Array.from({ length: randomInt(random, 0, 7) }, () =>
+              pick(random, ["store", STORE, "device", DEVICE, "scan", "bridge", "+", "", "é"]),
+            ).join("/");
       const result = decodePayload(topic, bytes);
       expectWellFormed(result);
       if (!result.ok) rejected += 1;
@@ -341,7 +421,8 @@ describe("decode never throws (seeded property tests)", () => {
     for (let round = 0; round < 3000; round += 1) {
       const length = randomInt(random, 1, 200);
       let text = '{"v":1,';
-      for (let index = 0; index < length; index += 1) text += alphabet.charAt(randomInt(random, 0, alphabet.length - 1));
+      for (let index = 0; index < length; index += 1)
+        text += alphabet.charAt(randomInt(random, 0, alphabet.length - 1));
       expectWellFormed(decodePayload(pick(random, validTopics), utf8(text)));
     }
     expect(codes.size).toBe(rejectionCodes.length);
@@ -349,7 +430,9 @@ describe("decode never throws (seeded property tests)", () => {
 
   it("on 5,000 mutations of valid payloads: hostile values and keys, dropped and doubled fields, cut bytes", () => {
     const random = seededRandom(42);
-    const samples = channelIds.flatMap((id) => channels[id].examples.map((payload) => [id, payload] as const));
+    const samples = channelIds.flatMap((id) =>
+      channels[id].examples.map((payload) => [id, payload] as const),
+    );
     let accepted = 0;
     for (let round = 0; round < 5000; round += 1) {
       const [id, example] = pick(random, samples);
@@ -357,16 +440,25 @@ describe("decode never throws (seeded property tests)", () => {
       const keys = Object.keys(payload);
       const mutation = randomInt(random, 0, 4);
       if (mutation === 0) payload[pick(random, keys)] = pick(random, hostileValues);
-      if (mutation === 1) Object.defineProperty(payload, pick(random, hostileKeys), { value: pick(random, hostileValues), enumerable: true });
+      if (mutation === 1)
+        Object.defineProperty(payload, pick(random, hostileKeys), {
+          value: pick(random, hostileValues),
+          enumerable: true,
+        });
       if (mutation === 2) delete payload[pick(random, keys)];
       let text = JSON.stringify(payload);
       if (mutation === 3) text = text.slice(0, randomInt(random, 0, text.length));
-      if (mutation === 4) text = text.replace(/:(\d+)/, `:${pick(random, ["1e400", "-0", "0.1e1", "00", "1_000", "0x10"])}`);
+      if (mutation === 4)
+        text = text.replace(/:(\d+)/, `:${pick(random, ["1e400", "-0", "0.1e1", "00", "1_000", "0x10"])}`);
       const result = decodePayload(topicOf(id), utf8(text));
       expectWellFormed(result);
       if (result.ok) {
         accepted += 1;
-        expect((channels[id].schema as { safeParse(value: unknown): { success: boolean } }).safeParse(result.message.payload).success).toBe(true);
+        expect(
+          (channels[id].schema as { safeParse(value: unknown): { success: boolean } }).safeParse(
+            result.message.payload,
+          ).success,
+        ).toBe(true);
       }
     }
     // Some mutations leave a valid payload (an optional field dropped, "-0" for 0); most do not.

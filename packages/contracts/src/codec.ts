@@ -46,11 +46,17 @@ export function createDecoder(options: DecodeOptions = {}): Decoder {
 
     if (!(bytes instanceof Uint8Array)) return refuse("PAYLOAD_NOT_BYTES", "payload is not bytes");
     if (bytes.byteLength === 0) {
-      return refuse("PAYLOAD_EMPTY", spec.retained ? "an empty payload only clears the retained message" : "empty payload");
+      return refuse(
+        "PAYLOAD_EMPTY",
+        spec.retained ? "an empty payload only clears the retained message" : "empty payload",
+      );
     }
     const limit = cap === undefined ? spec.maxBytes : Math.min(cap, spec.maxBytes);
     if (bytes.byteLength > limit) {
-      return refuse("PAYLOAD_TOO_LARGE", `payload of ${bytes.byteLength} bytes exceeds the ${limit}-byte limit`);
+      return refuse(
+        "PAYLOAD_TOO_LARGE",
+        `payload of ${bytes.byteLength} bytes exceeds the ${limit}-byte limit`,
+      );
     }
 
     let text: string;
@@ -63,7 +69,10 @@ export function createDecoder(options: DecodeOptions = {}): Decoder {
     try {
       json = JSON.parse(text);
     } catch (error) {
-      return refuse("PAYLOAD_NOT_JSON", `payload is not JSON${error instanceof SyntaxError ? `: ${error.message}` : ""}`);
+      return refuse(
+        "PAYLOAD_NOT_JSON",
+        `payload is not JSON${error instanceof SyntaxError ? `: ${error.message}` : ""}`,
+      );
     }
     if (typeof json !== "object" || json === null || Array.isArray(json)) {
       return refuse("PAYLOAD_NOT_OBJECT", `payload is ${describeJson(json)}, not a JSON object`);
@@ -73,7 +82,10 @@ export function createDecoder(options: DecodeOptions = {}): Decoder {
     }
     const version = (json as { v: unknown }).v;
     if (version !== spec.version) {
-      return refuse("VERSION_UNSUPPORTED", `${parsed.channel} speaks v${spec.version}, got v = ${describeVersion(version)}`);
+      return refuse(
+        "VERSION_UNSUPPORTED",
+        `${parsed.channel} speaks v${spec.version}, got v = ${describeVersion(version)}`,
+      );
     }
 
     const result = (spec.schema as z.ZodType).safeParse(json);
@@ -123,8 +135,12 @@ export function encodePayload<C extends ChannelId>(channel: C, payload: PayloadI
 function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   const described = issues
     .slice(0, MAX_ISSUES_IN_REASON)
-    .map((issue) => `${issue.path.length === 0 ? "payload" : issue.path.map(String).join(".")}: ${issue.message}`);
-  const more = issues.length > MAX_ISSUES_IN_REASON ? ` (and ${issues.length - MAX_ISSUES_IN_REASON} more)` : "";
+    .map(
+      (issue) =>
+        `${issue.path.length === 0 ? "payload" : issue.path.map(String).join(".")}: ${issue.message}`,
+    );
+  const more =
+    issues.length > MAX_ISSUES_IN_REASON ? ` (and ${issues.length - MAX_ISSUES_IN_REASON} more)` : "";
   return described.join("; ") + more;
 }
 

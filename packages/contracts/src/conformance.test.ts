@@ -18,19 +18,29 @@ function model(name: string): DeviceDefinition {
 }
 
 function message<C extends ChannelId>(channel: C, payload: PayloadInputOf<C>): Message {
-  const target = channel.startsWith("device/") ? { storeCode: STORE, deviceId: DEVICE } : { storeCode: STORE };
+  const target = channel.startsWith("device/")
+    ? { storeCode: STORE, deviceId: DEVICE }
+    : { storeCode: STORE };
   const decoded = decodePayload(topicFor(channel, target as never), utf8(encodePayload(channel, payload)));
   if (!decoded.ok) throw new Error(decoded.reason);
   return decoded.message;
 }
 
-const weight = (grams: number) => message("device/weight", { v: 1, seq: 1, grams, stable: true, measuredAt: AT });
+const weight = (grams: number) =>
+  message("device/weight", { v: 1, seq: 1, grams, stable: true, measuredAt: AT });
 
 describe("checkConformance", () => {
   it("accepts what a model is for", () => {
     const kioskScanner = model("zebra-ds9308");
-    expect(checkConformance(kioskScanner, message("device/scan", { v: 1, seq: 1, symbology: "EAN-13", code: "6901234567892", scannedAt: AT }))).toEqual({ ok: true });
-    expect(checkConformance(kioskScanner, message("device/availability", { v: 1, state: "online" }))).toEqual({ ok: true });
+    expect(
+      checkConformance(
+        kioskScanner,
+        message("device/scan", { v: 1, seq: 1, symbology: "EAN-13", code: "6901234567892", scannedAt: AT }),
+      ),
+    ).toEqual({ ok: true });
+    expect(checkConformance(kioskScanner, message("device/availability", { v: 1, state: "online" }))).toEqual(
+      { ok: true },
+    );
     expect(checkConformance(model("hx711-shelf-30kg"), weight(30_000))).toEqual({ ok: true });
   });
 
@@ -41,17 +51,24 @@ describe("checkConformance", () => {
       code: "CHANNEL_NOT_ALLOWED",
       reason: "Rejected device/weight from zebra-ds9308 device 'dev-1': its model does not publish it",
     });
-    expect(checkConformance(model("sunmi-k2"), message("device/ack", { v: 1, transaction: "t", status: "ok" }))).toMatchObject({
+    expect(
+      checkConformance(model("sunmi-k2"), message("device/ack", { v: 1, transaction: "t", status: "ok" })),
+    ).toMatchObject({
       code: "CHANNEL_NOT_ALLOWED",
     });
-    expect(checkConformance(model("sunmi-k2"), message("bridge/state", { v: 1, state: "online" }))).toMatchObject({
+    expect(
+      checkConformance(model("sunmi-k2"), message("bridge/state", { v: 1, state: "online" })),
+    ).toMatchObject({
       code: "CHANNEL_NOT_ALLOWED",
     });
   });
 
   it("refuses a symbology the scanner does not read", () => {
     const scan = message("device/scan", { v: 1, seq: 1, symbology: "UNKNOWN", code: "x", scannedAt: AT });
-    expect(checkConformance(model("zebra-ds9308"), scan)).toMatchObject({ ok: false, code: "SYMBOLOGY_NOT_SUPPORTED" });
+    expect(checkConformance(model("zebra-ds9308"), scan)).toMatchObject({
+      ok: false,
+      code: "SYMBOLOGY_NOT_SUPPORTED",
+    });
   });
 
   it("accepts a weight up to nine resolution steps beyond capacity, either way, and no further", () => {
@@ -61,15 +78,25 @@ describe("checkConformance", () => {
     expect(checkConformance(bagging, weight(15_045.5))).toEqual({
       ok: false,
       code: "WEIGHT_OUT_OF_RANGE",
-      reason: "Rejected weight from bagging-scale-15kg device 'dev-1': 15045.5 g is beyond its ±15045 g range",
+      reason:
+        "Rejected weight from bagging-scale-15kg device 'dev-1': 15045.5 g is beyond its ±15045 g range",
     });
   });
 
   it("requires the battery level from a battery device", () => {
     const telemetry = message("device/telemetry", { v: 1, firmware: "1.0.0", uptimeS: 5, reportedAt: AT });
     expect(checkConformance(model("sunmi-k2"), telemetry)).toEqual({ ok: true });
-    expect(checkConformance(model("sunmi-l2s"), telemetry)).toMatchObject({ ok: false, code: "BATTERY_MISSING" });
-    const withBattery = message("device/telemetry", { v: 1, firmware: "1.0.0", batteryPct: 40, uptimeS: 5, reportedAt: AT });
+    expect(checkConformance(model("sunmi-l2s"), telemetry)).toMatchObject({
+      ok: false,
+      code: "BATTERY_MISSING",
+    });
+    const withBattery = message("device/telemetry", {
+      v: 1,
+      firmware: "1.0.0",
+      batteryPct: 40,
+      uptimeS: 5,
+      reportedAt: AT,
+    });
     expect(checkConformance(model("sunmi-l2s"), withBattery)).toEqual({ ok: true });
   });
 
@@ -101,7 +128,9 @@ describe("checkConformance", () => {
         reason: "Cannot send 'display' to zebra-ds9308 device 'dev-1': its model does not take it",
       });
       // A sealed legal-for-trade scale tares but is never calibrated remotely.
-      expect(checkConformance(model("produce-scale-6kg"), calibrate(2000))).toMatchObject({ code: "COMMAND_NOT_SUPPORTED" });
+      expect(checkConformance(model("produce-scale-6kg"), calibrate(2000))).toMatchObject({
+        code: "COMMAND_NOT_SUPPORTED",
+      });
     });
 
     it("refuses an LED colour the label does not have", () => {
@@ -112,7 +141,10 @@ describe("checkConformance", () => {
         ),
       };
       expect(checkConformance(redOnly, flash("red")).ok).toBe(true);
-      expect(checkConformance(redOnly, flash("green"))).toMatchObject({ ok: false, code: "COLOUR_NOT_SUPPORTED" });
+      expect(checkConformance(redOnly, flash("green"))).toMatchObject({
+        ok: false,
+        code: "COLOUR_NOT_SUPPORTED",
+      });
     });
 
     it("refuses a calibration weight beyond capacity", () => {

@@ -20,7 +20,10 @@ export function checkConformance(definition: DeviceDefinition, message: Message)
     case "device/telemetry":
     case "device/ack":
       if (!definition.publishes.includes(message.channel)) {
-        return reject("CHANNEL_NOT_ALLOWED", `Rejected ${message.channel} from ${about}: its model does not publish it`);
+        return reject(
+          "CHANNEL_NOT_ALLOWED",
+          `Rejected ${message.channel} from ${about}: its model does not publish it`,
+        );
       }
       break;
     default:
@@ -49,7 +52,10 @@ export function checkConformance(definition: DeviceDefinition, message: Message)
   }
   if (message.channel === "device/telemetry" && capability(definition, "battery")) {
     if (message.payload.batteryPct === undefined) {
-      return reject("BATTERY_MISSING", `Rejected telemetry from ${about}: a battery device must report batteryPct`);
+      return reject(
+        "BATTERY_MISSING",
+        `Rejected telemetry from ${about}: a battery device must report batteryPct`,
+      );
     }
   }
   return { ok: true };
@@ -61,7 +67,10 @@ function checkCommand(
   about: string,
 ): { ok: true } | Rejection {
   if (!definition.commands.includes(command.command)) {
-    return reject("COMMAND_NOT_SUPPORTED", `Cannot send '${command.command}' to ${about}: its model does not take it`);
+    return reject(
+      "COMMAND_NOT_SUPPORTED",
+      `Cannot send '${command.command}' to ${about}: its model does not take it`,
+    );
   }
   if (command.command === "flash") {
     const label = capability(definition, "shelf-label");

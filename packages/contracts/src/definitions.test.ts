@@ -42,7 +42,9 @@ describe("device kinds", () => {
 
 describe("the store's models", () => {
   it("are all valid and unique", () => {
-    expect(deviceDefinitions.all.map((definition) => definition.model)).toEqual(modelDefinitions.map((input) => input.model));
+    expect(deviceDefinitions.all.map((definition) => definition.model)).toEqual(
+      modelDefinitions.map((input) => input.model),
+    );
     expect(deviceDefinitions.get("no-such-model")).toBeUndefined();
     expect(deviceDefinitions.get("__proto__")).toBeUndefined();
   });
@@ -75,8 +77,16 @@ describe("the store's models", () => {
         subscribes: ["device/set"],
         commands: ["tare"],
       },
-      "esl-2.13-bwr": { publishes: [...base, "device/ack"], subscribes: ["device/set"], commands: ["display", "flash"] },
-      "esl-4.2-bwr": { publishes: [...base, "device/ack"], subscribes: ["device/set"], commands: ["display", "flash"] },
+      "esl-2.13-bwr": {
+        publishes: [...base, "device/ack"],
+        subscribes: ["device/set"],
+        commands: ["display", "flash"],
+      },
+      "esl-4.2-bwr": {
+        publishes: [...base, "device/ack"],
+        subscribes: ["device/set"],
+        commands: ["display", "flash"],
+      },
     });
   });
 
@@ -87,7 +97,11 @@ describe("the store's models", () => {
     expect(handheldScanner && capability(handheldScanner, "scanner")?.duplicateWindowMs).toBe(0);
     expect(handheldScanner && capability(handheldScanner, "battery")?.lowPct).toBe(15);
     const produce = deviceDefinitions.get("produce-scale-6kg");
-    expect(produce && capability(produce, "scale")).toEqual({ type: "scale", stabilityWindowMs: 800, legalForTrade: true });
+    expect(produce && capability(produce, "scale")).toEqual({
+      type: "scale",
+      stabilityWindowMs: 800,
+      legalForTrade: true,
+    });
     expect(produce && capability(produce, "shelf-label")).toBeUndefined();
   });
 
@@ -125,14 +139,23 @@ describe("a new model is a new data entry", () => {
         capabilities: [
           {
             type: "shelf-label",
-            display: { diagonalIn: 7.5, widthPx: 800, heightPx: 480, colours: ["black", "white", "red", "yellow"] },
+            display: {
+              diagonalIn: 7.5,
+              widthPx: 800,
+              heightPx: 480,
+              colours: ["black", "white", "red", "yellow"],
+            },
             ledColours: [],
             ackTimeoutMs: 60_000,
           },
         ],
       },
     ]);
-    expect(set.get("honeywell-xenon-1950g")?.publishes).toEqual(["device/availability", "device/telemetry", "device/scan"]);
+    expect(set.get("honeywell-xenon-1950g")?.publishes).toEqual([
+      "device/availability",
+      "device/telemetry",
+      "device/scan",
+    ]);
     expect(set.get("esl-7.5-bwry")?.commands).toEqual(["display"]);
     expect(set.all).toHaveLength(modelDefinitions.length + 2);
   });
@@ -144,24 +167,40 @@ describe("defineDevice refuses inconsistent models", () => {
     ["the bridge as a device", { ...shelfSensor, kind: "BRIDGE" } as never, "kind"],
     ["an unknown kind", { ...shelfSensor, kind: "PRINTER" } as never, "kind"],
     ["no capabilities", { ...shelfSensor, capabilities: [] }, "capabilities"],
-    ["an unknown capability", { ...shelfSensor, capabilities: [{ type: "printer" }] } as never, "capabilities.0.type"],
+    [
+      "an unknown capability",
+      { ...shelfSensor, capabilities: [{ type: "printer" }] } as never,
+      "capabilities.0.type",
+    ],
     [
       "a capability with a bad parameter",
-      { ...shelfSensor, capabilities: [{ type: "weight-sensor", capacityG: 0, resolutionG: 1, tare: true, calibrate: true }] },
+      {
+        ...shelfSensor,
+        capabilities: [{ type: "weight-sensor", capacityG: 0, resolutionG: 1, tare: true, calibrate: true }],
+      },
       "capabilities.0.capacityG",
     ],
     [
       "an extra parameter",
       {
         ...shelfSensor,
-        capabilities: [{ type: "weight-sensor", capacityG: 1, resolutionG: 1, tare: true, calibrate: true, tareMs: 5 }],
+        capabilities: [
+          { type: "weight-sensor", capacityG: 1, resolutionG: 1, tare: true, calibrate: true, tareMs: 5 },
+        ],
       } as never,
       "capabilities.0",
     ],
     ["a heartbeat too fast", { ...shelfSensor, heartbeatS: 1 }, "heartbeatS"],
     [
       "a capability listed twice",
-      { ...shelfSensor, capabilities: [...shelfSensor.capabilities, { type: "battery", lowPct: 10 }, { type: "battery", lowPct: 20 }] },
+      {
+        ...shelfSensor,
+        capabilities: [
+          ...shelfSensor.capabilities,
+          { type: "battery", lowPct: 10 },
+          { type: "battery", lowPct: 20 },
+        ],
+      },
       "capability 'battery' is listed twice",
     ],
     [
@@ -176,7 +215,14 @@ describe("defineDevice refuses inconsistent models", () => {
     ],
     [
       "a scale capability without a weight sensor",
-      { ...shelfSensor, kind: "KIOSK", capabilities: [{ type: "presence", host: "kiosk" }, { type: "scale", stabilityWindowMs: 1, legalForTrade: false }] },
+      {
+        ...shelfSensor,
+        kind: "KIOSK",
+        capabilities: [
+          { type: "presence", host: "kiosk" },
+          { type: "scale", stabilityWindowMs: 1, legalForTrade: false },
+        ],
+      },
       "'scale' refines a 'weight-sensor', which is missing",
     ],
     [

@@ -11,7 +11,10 @@ const DEVICE = "c2a7d9e4-1b3f-4e6a-8d5c-7f9b0a2e4c61";
 const AT = "2026-11-24T09:30:12.345Z";
 
 function topicOf(id: ChannelId): string {
-  return topicFor(id, (isDeviceChannel(id) ? { storeCode: STORE, deviceId: DEVICE } : { storeCode: STORE }) as never);
+  return topicFor(
+    id,
+    (isDeviceChannel(id) ? { storeCode: STORE, deviceId: DEVICE } : { storeCode: STORE }) as never,
+  );
 }
 
 function decodeJson(id: ChannelId, payload: unknown) {
@@ -22,7 +25,9 @@ function schemaOf(id: ChannelId): z.ZodType {
   return channels[id].schema as z.ZodType;
 }
 
-const examples = channelIds.flatMap((id) => channels[id].examples.map((payload, index) => [id, index, payload] as const));
+const examples = channelIds.flatMap((id) =>
+  channels[id].examples.map((payload, index) => [id, index, payload] as const),
+);
 
 describe("every channel's examples", () => {
   it("cover every channel, each with a version and within its size limit", () => {
@@ -47,11 +52,14 @@ describe("every channel's examples", () => {
     });
   });
 
-  it.each(examples)("%s example %i is refused with an unknown extra field (strict)", (id, _index, payload) => {
-    const decoded = decodeJson(id, { ...payload, note: "hello" });
-    expect(decoded).toMatchObject({ ok: false, code: "SCHEMA_MISMATCH" });
-    expect(decoded.ok || decoded.reason).toContain('Unrecognized key: "note"');
-  });
+  it.each(examples)(
+    "%s example %i is refused with an unknown extra field (strict)",
+    (id, _index, payload) => {
+      const decoded = decodeJson(id, { ...payload, note: "hello" });
+      expect(decoded).toMatchObject({ ok: false, code: "SCHEMA_MISMATCH" });
+      expect(decoded.ok || decoded.reason).toContain('Unrecognized key: "note"');
+    },
+  );
 
   it.each(examples)("%s example %i is refused without v, or with another v", (id, _index, payload) => {
     const { v: _v, ...unversioned } = payload as { v: number };
@@ -80,11 +88,23 @@ const invalid: Array<[ChannelId, Record<string, unknown>, string]> = [
     "data.uptimeS",
   ],
   ["bridge/response/health_check", { v: 1, status: "error", error: { code: "X" } }, "error.message"],
-  ["bridge/response/health_check", { v: 1, status: "error", data: {}, error: { code: "X", message: "m" } }, "data"],
-  ["bridge/response/devices", { v: 1, status: "ok", data: { devices: [{ id: DEVICE }] } }, "data.devices.0.model"],
+  [
+    "bridge/response/health_check",
+    { v: 1, status: "error", data: {}, error: { code: "X", message: "m" } },
+    "data",
+  ],
   [
     "bridge/response/devices",
-    { v: 1, status: "ok", data: { devices: [{ id: DEVICE, model: "Bad Model", online: true, lastSeenAt: null }] } },
+    { v: 1, status: "ok", data: { devices: [{ id: DEVICE }] } },
+    "data.devices.0.model",
+  ],
+  [
+    "bridge/response/devices",
+    {
+      v: 1,
+      status: "ok",
+      data: { devices: [{ id: DEVICE, model: "Bad Model", online: true, lastSeenAt: null }] },
+    },
     "data.devices.0.model",
   ],
   ["bridge/request/device/identify", { v: 1 }, "deviceId"],
@@ -102,10 +122,26 @@ const invalid: Array<[ChannelId, Record<string, unknown>, string]> = [
   ["device/scan", { v: 1, seq: 1, symbology: "EAN-13", code: "6901234567892\r\n", scannedAt: AT }, "code"],
   ["device/scan", { v: 1, seq: 1, symbology: "QR", code: "商品", scannedAt: AT }, "code"],
   ["device/scan", { v: 1, seq: 1, symbology: "EAN-13", code: 6901234567892, scannedAt: AT }, "code"],
-  ["device/scan", { v: 1, seq: 1, symbology: "EAN-13", code: "1", scannedAt: "2026-11-24 09:30:12" }, "scannedAt"],
-  ["device/scan", { v: 1, seq: 1, symbology: "EAN-13", code: "1", scannedAt: "2026-11-24T17:30:12+08:00" }, "scannedAt"],
-  ["device/scan", { v: 1, seq: 1, symbology: "EAN-13", code: "1", scannedAt: "2026-02-30T00:00:00Z" }, "scannedAt"],
-  ["device/scan", { v: 1, seq: 1, symbology: "EAN-13", code: "1", scannedAt: 1_764_000_000_000 }, "scannedAt"],
+  [
+    "device/scan",
+    { v: 1, seq: 1, symbology: "EAN-13", code: "1", scannedAt: "2026-11-24 09:30:12" },
+    "scannedAt",
+  ],
+  [
+    "device/scan",
+    { v: 1, seq: 1, symbology: "EAN-13", code: "1", scannedAt: "2026-11-24T17:30:12+08:00" },
+    "scannedAt",
+  ],
+  [
+    "device/scan",
+    { v: 1, seq: 1, symbology: "EAN-13", code: "1", scannedAt: "2026-02-30T00:00:00Z" },
+    "scannedAt",
+  ],
+  [
+    "device/scan",
+    { v: 1, seq: 1, symbology: "EAN-13", code: "1", scannedAt: 1_764_000_000_000 },
+    "scannedAt",
+  ],
   ["device/scan", { v: 1, seq: 1, symbology: "EAN-13", code: "1" }, "scannedAt"],
   ["device/weight", { v: 1, seq: 1, grams: "NaN", stable: true, measuredAt: AT }, "grams"],
   ["device/weight", { v: 1, seq: 1, grams: "Infinity", stable: true, measuredAt: AT }, "grams"],
@@ -125,22 +161,54 @@ const invalid: Array<[ChannelId, Record<string, unknown>, string]> = [
   ["device/set", { v: 1, command: "tare" }, "transaction"],
   [
     "device/set",
-    { v: 1, transaction: "t1", command: "display", name: "Milk", priceMinor: 12.5, currency: "CNY", unit: "each" },
+    {
+      v: 1,
+      transaction: "t1",
+      command: "display",
+      name: "Milk",
+      priceMinor: 12.5,
+      currency: "CNY",
+      unit: "each",
+    },
     "priceMinor",
   ],
   [
     "device/set",
-    { v: 1, transaction: "t1", command: "display", name: "Milk", priceMinor: 1250, currency: "cny", unit: "each" },
+    {
+      v: 1,
+      transaction: "t1",
+      command: "display",
+      name: "Milk",
+      priceMinor: 1250,
+      currency: "cny",
+      unit: "each",
+    },
     "currency",
   ],
   [
     "device/set",
-    { v: 1, transaction: "t1", command: "display", name: "Milk\nline 2", priceMinor: 1, currency: "CNY", unit: "each" },
+    {
+      v: 1,
+      transaction: "t1",
+      command: "display",
+      name: "Milk\nline 2",
+      priceMinor: 1,
+      currency: "CNY",
+      unit: "each",
+    },
     "name",
   ],
   [
     "device/set",
-    { v: 1, transaction: "t1", command: "display", name: "Milk", priceMinor: 1, currency: "CNY", unit: "500g" },
+    {
+      v: 1,
+      transaction: "t1",
+      command: "display",
+      name: "Milk",
+      priceMinor: 1,
+      currency: "CNY",
+      unit: "500g",
+    },
     "unit",
   ],
   [
@@ -158,14 +226,22 @@ const invalid: Array<[ChannelId, Record<string, unknown>, string]> = [
     "promo.text",
   ],
   ["device/set", { v: 1, transaction: "t1", command: "flash", colour: "purple", durationMs: 1000 }, "colour"],
-  ["device/set", { v: 1, transaction: "t1", command: "flash", colour: "red", durationMs: 600_001 }, "durationMs"],
+  [
+    "device/set",
+    { v: 1, transaction: "t1", command: "flash", colour: "red", durationMs: 600_001 },
+    "durationMs",
+  ],
   ["device/set", { v: 1, transaction: "t1", command: "tare", grams: 0 }, "grams"],
   ["device/set", { v: 1, transaction: "t1", command: "calibrate", referenceGrams: 0 }, "referenceGrams"],
   ["device/set", { v: 1, transaction: "t1", command: "calibrate" }, "referenceGrams"],
   ["device/ack", { v: 1, transaction: "t1", status: "error" }, "error"],
   ["device/ack", { v: 1, transaction: "t1", status: "ok", error: { code: "X", message: "m" } }, "error"],
   ["device/ack", { v: 1, status: "ok" }, "transaction"],
-  ["device/ack", { v: 1, transaction: "t1", status: "error", error: { code: "lower", message: "m" } }, "error.code"],
+  [
+    "device/ack",
+    { v: 1, transaction: "t1", status: "error", error: { code: "lower", message: "m" } },
+    "error.code",
+  ],
 ];
 
 describe("invalid payloads", () => {
@@ -182,7 +258,17 @@ describe("field rules", () => {
     for (const grams of [0, -0, 523, 523.5, 523.125, -3.25, 0.001, 999_999.999, 1_000_000, -1_000_000]) {
       expect(gramsSchema.safeParse(grams).success).toBe(true);
     }
-    for (const grams of [0.1 + 0.2, 0.0001, 1e-7, 523.1234, 1e21, 1_000_000.001, Number.NaN, Infinity, -Infinity]) {
+    for (const grams of [
+      0.1 + 0.2,
+      0.0001,
+      1e-7,
+      523.1234,
+      1e21,
+      1_000_000.001,
+      Number.NaN,
+      Infinity,
+      -Infinity,
+    ]) {
       expect(gramsSchema.safeParse(grams).success).toBe(false);
     }
     expect(hasAtMostThreeDecimals(2.675)).toBe(true);
@@ -193,14 +279,23 @@ describe("field rules", () => {
     for (const at of ["2026-11-24T09:30:12Z", "2026-11-24T09:30:12.3Z", AT, "2028-02-29T00:00:00Z"]) {
       expect(utcTimestampSchema.safeParse(at).success).toBe(true);
     }
-    for (const at of ["2026-11-24", "2026-11-24T09:30Z", "2027-02-29T00:00:00Z", "2026-11-24T24:00:00Z", "now", ""]) {
+    for (const at of [
+      "2026-11-24",
+      "2026-11-24T09:30Z",
+      "2027-02-29T00:00:00Z",
+      "2026-11-24T24:00:00Z",
+      "now",
+      "",
+    ]) {
       expect(utcTimestampSchema.safeParse(at).success).toBe(false);
     }
   });
 
   it("applies the identify request's default flash duration", () => {
     const decoded = decodeJson("bridge/request/device/identify", { v: 1, deviceId: DEVICE });
-    expect(decoded.ok && decoded.message.channel === "bridge/request/device/identify" && decoded.message.payload).toEqual({
+    expect(
+      decoded.ok && decoded.message.channel === "bridge/request/device/identify" && decoded.message.payload,
+    ).toEqual({
       v: 1,
       deviceId: DEVICE,
       durationMs: 5000,
@@ -210,7 +305,9 @@ describe("field rules", () => {
   it("keeps GS1 group separators and AIM prefixes in scanned codes", () => {
     const code = "]C1010950110153000310ABC123\u001d3103000525";
     const decoded = decodeJson("device/scan", { v: 1, seq: 0, symbology: "GS1-128", code, scannedAt: AT });
-    expect(decoded.ok && decoded.message.channel === "device/scan" && decoded.message.payload.code).toBe(code);
+    expect(decoded.ok && decoded.message.channel === "device/scan" && decoded.message.payload.code).toBe(
+      code,
+    );
   });
 
   it("lists every set command the schema knows", () => {

@@ -30,13 +30,17 @@ export function hasAtMostThreeDecimals(grams: number): boolean {
   return THOUSANDTHS.test(String(grams));
 }
 
-/** Grams as an exact decimal with up to 3 fractional digits (the store's quantity rule). */
+/**
+ * Grams as an exact decimal with up to 3 fractional digits (the store's quantity rule). Not
+ * expressed as JSON Schema `multipleOf: 0.001`: validators test that in binary floating point
+ * and refuse valid weights such as 999999.999.
+ */
 export const gramsSchema = z
   .number()
   .min(-MAX_GRAMS)
   .max(MAX_GRAMS)
   .refine(hasAtMostThreeDecimals, { error: "must have at most 3 decimals" })
-  .meta({ multipleOf: 0.001 });
+  .meta({ description: "Grams, at most 3 decimals." });
 
 /** A machine-readable error: an upper-case code and a human sentence. */
 export const errorSchema = z.strictObject({
@@ -117,7 +121,9 @@ export const identifyRequestSchema = z.strictObject({
 
 export const identifyDataSchema = z.strictObject({
   deviceId: deviceIdSchema,
-  transaction: transactionSchema.meta({ description: "The transaction of the `flash` command sent to the device." }),
+  transaction: transactionSchema.meta({
+    description: "The transaction of the `flash` command sent to the device.",
+  }),
 });
 
 /** The reply envelope on `bridge/response/<action>`, zigbee2mqtt-style. */
@@ -213,8 +219,18 @@ export const telemetrySchema = z
   .strictObject({
     v: v1,
     firmware: firmwareSchema,
-    batteryPct: z.int().min(0).max(100).optional().meta({ description: "Required for battery-powered models." }),
-    rssiDbm: z.int().min(-127).max(0).optional().meta({ description: "Radio signal strength; omit when wired." }),
+    batteryPct: z
+      .int()
+      .min(0)
+      .max(100)
+      .optional()
+      .meta({ description: "Required for battery-powered models." }),
+    rssiDbm: z
+      .int()
+      .min(-127)
+      .max(0)
+      .optional()
+      .meta({ description: "Radio signal strength; omit when wired." }),
     uptimeS: z.int().min(0),
     reportedAt: utcTimestampSchema,
   })
@@ -242,7 +258,9 @@ export const displayCommandSchema = z.strictObject({
   promo: z
     .strictObject({
       text: displayText(48).meta({ description: "E.g. '2 for ¥10' or '第二件半价'." }),
-      priceMinor: priceMinorSchema.optional().meta({ description: "The promotional unit price, when one applies." }),
+      priceMinor: priceMinorSchema
+        .optional()
+        .meta({ description: "The promotional unit price, when one applies." }),
       until: utcTimestampSchema.optional(),
     })
     .optional(),
@@ -266,17 +284,28 @@ export const calibrateCommandSchema = z.strictObject({
   v: v1,
   transaction: transactionSchema,
   command: z.literal("calibrate"),
-  referenceGrams: gramsSchema.refine((grams) => grams > 0, { error: "must be above 0" }).meta({
-    description: "The known weight now resting on the sensor.",
-  }),
+  referenceGrams: gramsSchema
+    .refine((grams) => grams > 0, { error: "must be above 0" })
+    .meta({
+      description: "The known weight now resting on the sensor.",
+    }),
 });
 
 export const setSchema = z
-  .discriminatedUnion("command", [displayCommandSchema, flashCommandSchema, tareCommandSchema, calibrateCommandSchema])
-  .meta({ description: "A command to one device. The device answers on its ack topic with the same transaction." });
+  .discriminatedUnion("command", [
+    displayCommandSchema,
+    flashCommandSchema,
+    tareCommandSchema,
+    calibrateCommandSchema,
+  ])
+  .meta({
+    description: "A command to one device. The device answers on its ack topic with the same transaction.",
+  });
 
 export type SetCommandName = z.infer<typeof setSchema>["command"];
-export const setCommandNames: readonly SetCommandName[] = setSchema.options.map((option) => option.shape.command.value);
+export const setCommandNames: readonly SetCommandName[] = setSchema.options.map(
+  (option) => option.shape.command.value,
+);
 
 export const ackSchema = z
   .discriminatedUnion("status", [

@@ -50,24 +50,36 @@ describe("topic grammar", () => {
     for (const action of bridgeActions) {
       const parsed = parseTopic(`store/${STORE}/bridge/request/${action}`);
       expect(parsed).toMatchObject({ ok: true, kind: "bridge/request", action });
-      expect(parseTopic(`store/${STORE}/bridge/response/${action}`)).toMatchObject({ kind: "bridge/response", action });
+      expect(parseTopic(`store/${STORE}/bridge/response/${action}`)).toMatchObject({
+        kind: "bridge/response",
+        action,
+      });
     }
   });
 
   it("keeps store codes and device ids as given (case and all)", () => {
     const parsed = parseTopic("store/hz_Binjiang-07/device/0a/scan");
-    expect(parsed).toMatchObject({ ok: true, storeCode: "hz_Binjiang-07", deviceId: "0a", channel: "device/scan" });
+    expect(parsed).toMatchObject({
+      ok: true,
+      storeCode: "hz_Binjiang-07",
+      deviceId: "0a",
+      channel: "device/scan",
+    });
   });
 
   it("builds wildcard subscriptions for every device or one device", () => {
     expect(subscriptionFor("device/scan", { storeCode: STORE })).toBe("store/SH-001/device/+/scan");
-    expect(subscriptionFor("device/set", { storeCode: STORE, deviceId: DEVICE })).toBe(`store/SH-001/device/${DEVICE}/set`);
+    expect(subscriptionFor("device/set", { storeCode: STORE, deviceId: DEVICE })).toBe(
+      `store/SH-001/device/${DEVICE}/set`,
+    );
     expect(subscriptionFor("bridge/state", { storeCode: STORE })).toBe("store/SH-001/bridge/state");
   });
 
   it("gives AsyncAPI address templates", () => {
     expect(addressTemplate("device/weight")).toBe("store/{storeCode}/device/{deviceId}/weight");
-    expect(addressTemplate("bridge/request/device/identify")).toBe("store/{storeCode}/bridge/request/device/identify");
+    expect(addressTemplate("bridge/request/device/identify")).toBe(
+      "store/{storeCode}/bridge/request/device/identify",
+    );
   });
 
   it("refuses to build a topic from an id that is not safe in a topic", () => {
@@ -79,9 +91,9 @@ describe("topic grammar", () => {
       expect(error.code).toBe("INVALID_DEVICE_ID");
       expect(error.message).toContain("Cannot build a topic for device");
     }
-    expect(contractErrorOf(() => subscriptionFor("device/scan", { storeCode: STORE, deviceId: "A" })).code).toBe(
-      "INVALID_DEVICE_ID",
-    );
+    expect(
+      contractErrorOf(() => subscriptionFor("device/scan", { storeCode: STORE, deviceId: "A" })).code,
+    ).toBe("INVALID_DEVICE_ID");
     const missing = contractErrorOf(() => topicFor("device/scan", { storeCode: STORE } as never));
     expect(missing.message).toBe("Cannot build a topic for device/scan without a device id");
   });
@@ -116,7 +128,11 @@ describe("parseTopic rejections", () => {
     ["device id with a NUL", `store/${STORE}/device/a\u0000b/scan`, "DEVICE_ID_INVALID"],
     ["missing device id", `store/${STORE}/device`, "DEVICE_ID_INVALID"],
     ["unknown device channel", `store/${STORE}/device/${DEVICE}/state`, "TOPIC_UNKNOWN"],
-    ["device channel named like a prototype key", `store/${STORE}/device/${DEVICE}/__proto__`, "TOPIC_UNKNOWN"],
+    [
+      "device channel named like a prototype key",
+      `store/${STORE}/device/${DEVICE}/__proto__`,
+      "TOPIC_UNKNOWN",
+    ],
     ["device channel named constructor", `store/${STORE}/device/${DEVICE}/constructor`, "TOPIC_UNKNOWN"],
     ["no device channel", `store/${STORE}/device/${DEVICE}`, "TOPIC_UNKNOWN"],
     ["trailing slash", `store/${STORE}/device/${DEVICE}/scan/`, "TOPIC_UNKNOWN"],
@@ -154,8 +170,12 @@ describe("parseTopic rejections", () => {
 
 describe("identifiers", () => {
   it("accepts UUIDs and slugs as device ids and refuses anything a topic or ACL could misread", () => {
-    expect(["5b0e6f2c-4d7a-4c1e-9a3b-2f8d6c1e7a90", "scanner-kiosk-1", "esl_0042", "0"].every(isDeviceId)).toBe(true);
-    expect(["", "Scanner", "a/b", "a+b", "a#b", "%u", "a.b", "-a", "a".repeat(65), 7, null].some(isDeviceId)).toBe(false);
+    expect(
+      ["5b0e6f2c-4d7a-4c1e-9a3b-2f8d6c1e7a90", "scanner-kiosk-1", "esl_0042", "0"].every(isDeviceId),
+    ).toBe(true);
+    expect(
+      ["", "Scanner", "a/b", "a+b", "a#b", "%u", "a.b", "-a", "a".repeat(65), 7, null].some(isDeviceId),
+    ).toBe(false);
   });
 
   it("accepts store codes like the seed's", () => {

@@ -9,7 +9,13 @@ import {
   type TopicKind,
 } from "./channels";
 import { ContractError } from "./errors";
-import { DEVICE_ID_PATTERN, isDeviceId, isStoreCode, quoteForReason, STORE_CODE_PATTERN } from "./identifiers";
+import {
+  DEVICE_ID_PATTERN,
+  isDeviceId,
+  isStoreCode,
+  quoteForReason,
+  STORE_CODE_PATTERN,
+} from "./identifiers";
 import { reject, type Rejection } from "./rejection";
 
 /** Longest topic accepted; every valid topic is far shorter (about 120 characters at most). */
@@ -59,17 +65,26 @@ export function parseTopic(topic: unknown): ParsedTopic | Rejection {
   }
   const levels = topic.split("/");
   if (levels[0] !== BASE_TOPIC) {
-    return reject("TOPIC_INVALID", `Rejected topic ${quoteForReason(topic)}: not under '${BASE_TOPIC}/<storeCode>/'`);
+    return reject(
+      "TOPIC_INVALID",
+      `Rejected topic ${quoteForReason(topic)}: not under '${BASE_TOPIC}/<storeCode>/'`,
+    );
   }
   const storeCode = levels[1] ?? "";
   if (!STORE_CODE_PATTERN.test(storeCode)) {
-    return reject("STORE_CODE_INVALID", `Rejected topic ${quoteForReason(topic)}: ${quoteForReason(storeCode, 40)} is not a store code`);
+    return reject(
+      "STORE_CODE_INVALID",
+      `Rejected topic ${quoteForReason(topic)}: ${quoteForReason(storeCode, 40)} is not a store code`,
+    );
   }
 
   const area = levels[2];
   if (area === "bridge") return parseBridgeTopic(topic, storeCode, levels);
   if (area === "device") return parseDeviceTopic(topic, storeCode, levels);
-  return reject("TOPIC_UNKNOWN", `Rejected topic ${quoteForReason(topic)}: expected 'bridge' or 'device' after the store code`);
+  return reject(
+    "TOPIC_UNKNOWN",
+    `Rejected topic ${quoteForReason(topic)}: expected 'bridge' or 'device' after the store code`,
+  );
 }
 
 function parseBridgeTopic(topic: string, storeCode: string, levels: string[]): ParsedTopic | Rejection {
@@ -78,12 +93,23 @@ function parseBridgeTopic(topic: string, storeCode: string, levels: string[]): P
     const action = levels.slice(4).join("/");
     const id = (level === "request" ? requestActions : responseActions).get(action);
     if (id === undefined) {
-      return reject("ACTION_UNKNOWN", `Rejected topic ${quoteForReason(topic)}: unknown bridge action ${quoteForReason(action, 40)}`);
+      return reject(
+        "ACTION_UNKNOWN",
+        `Rejected topic ${quoteForReason(topic)}: unknown bridge action ${quoteForReason(action, 40)}`,
+      );
     }
-    return { ok: true, topic, storeCode, kind: channels[id].kind, channel: id, action: action as BridgeAction };
+    return {
+      ok: true,
+      topic,
+      storeCode,
+      kind: channels[id].kind,
+      channel: id,
+      action: action as BridgeAction,
+    };
   }
   const id = levels.length === 4 ? bridgeLevels.get(level) : undefined;
-  if (id === undefined) return reject("TOPIC_UNKNOWN", `Rejected topic ${quoteForReason(topic)}: not a bridge topic`);
+  if (id === undefined)
+    return reject("TOPIC_UNKNOWN", `Rejected topic ${quoteForReason(topic)}: not a bridge topic`);
   return { ok: true, topic, storeCode, kind: channels[id].kind, channel: id };
 }
 
@@ -97,16 +123,23 @@ function parseDeviceTopic(topic: string, storeCode: string, levels: string[]): P
     );
   }
   const id = levels.length === 5 ? deviceLevels.get(levels[4] ?? "") : undefined;
-  if (id === undefined) return reject("TOPIC_UNKNOWN", `Rejected topic ${quoteForReason(topic)}: not a device topic`);
+  if (id === undefined)
+    return reject("TOPIC_UNKNOWN", `Rejected topic ${quoteForReason(topic)}: not a device topic`);
   return { ok: true, topic, storeCode, kind: channels[id].kind, channel: id, deviceId };
 }
 
 function checkTarget(storeCode: string, deviceId: string | undefined): void {
   if (!isStoreCode(storeCode)) {
-    throw new ContractError("INVALID_STORE_CODE", `Cannot build a topic for store ${quoteForReason(storeCode)}`);
+    throw new ContractError(
+      "INVALID_STORE_CODE",
+      `Cannot build a topic for store ${quoteForReason(storeCode)}`,
+    );
   }
   if (deviceId !== undefined && !isDeviceId(deviceId)) {
-    throw new ContractError("INVALID_DEVICE_ID", `Cannot build a topic for device ${quoteForReason(deviceId)}`);
+    throw new ContractError(
+      "INVALID_DEVICE_ID",
+      `Cannot build a topic for device ${quoteForReason(deviceId)}`,
+    );
   }
 }
 
@@ -134,7 +167,10 @@ export function topicFor<C extends ChannelId>(channel: C, target: TargetOf<C>): 
  * A subscription filter for a channel: one device's topic when `deviceId` is given, every
  * device's (`+`) otherwise.
  */
-export function subscriptionFor(channel: ChannelId, target: { storeCode: string; deviceId?: string }): string {
+export function subscriptionFor(
+  channel: ChannelId,
+  target: { storeCode: string; deviceId?: string },
+): string {
   checkTarget(target.storeCode, target.deviceId);
   return address(channel, target.storeCode, target.deviceId ?? "+");
 }
