@@ -11,3 +11,4 @@ export * from "./definitions";
 export * from "./models";
 export * from "./acl";
 export * from "./conformance";
+export * from "./asyncapi";
