@@ -1,9 +1,10 @@
-import { checkLedger, createTestDatabase, type Database, type Role } from "@store/db";
+import { checkLedger, type Database, type Role } from "@store/db";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "./root";
-import { createServices, type Services } from "./services";
-import { buildFixture, callerAs, callerWithToken, roles, type Fixture } from "./testing/fixture";
+import type { Services } from "./services";
+import { callerAs, callerWithToken, roles, type Fixture } from "./testing/fixture";
+import { closeFixtureStore, openFixtureStore } from "./testing/fixture-store";
 
 /**
  * Who may call what: one row per procedure, the single source of truth this test holds the
@@ -78,15 +79,9 @@ let services: Services;
 let fixture: Fixture;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  services = createServices(db, { storeCode: "S001" });
-  fixture = await buildFixture(db);
+  ({ db, services, fixture } = await openFixtureStore());
 });
-
-afterAll(async () => {
-  await services?.close();
-  await db?.drop();
-});
+afterAll(() => closeFixtureStore({ db, services }));
 
 type AnyCaller = Record<string, Record<string, (input: unknown) => Promise<unknown>>>;
 

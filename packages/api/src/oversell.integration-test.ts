@@ -1,9 +1,10 @@
-import { checkLedger, createTestDatabase, type Database } from "@store/db";
+import { checkLedger, type Database } from "@store/db";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createServices, type Services } from "./services";
-import { buildFixture, callerAs, type Fixture } from "./testing/fixture";
+import type { Services } from "./services";
+import { callerAs, type Fixture } from "./testing/fixture";
 import { availableOf } from "./testing/snapshot";
+import { closeFixtureStore, openFixtureStore } from "./testing/fixture-store";
 
 /**
  * The shared pool under contention: kiosks selling and the customer app reserving the same
@@ -16,15 +17,9 @@ let services: Services;
 let fixture: Fixture;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  services = createServices(db, { storeCode: "S001" });
-  fixture = await buildFixture(db);
+  ({ db, services, fixture } = await openFixtureStore());
 });
-
-afterAll(async () => {
-  await services?.close();
-  await db?.drop();
-});
+afterAll(() => closeFixtureStore({ db, services }));
 
 let counter = 0;
 const key = (kind: string) => `${kind}-${process.pid}-${++counter}`;

@@ -1,26 +1,21 @@
-import { checkLedger, createTestDatabase, type Database } from "@store/db";
+import { checkLedger, type Database } from "@store/db";
 import { TRPCError } from "@trpc/server";
 import { buildVariableMeasureBarcode, withCheckDigit } from "@store/domain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createServices, type Services } from "../../services";
+import type { Services } from "../../services";
 import { purgeExpiredKeys } from "../../services/idempotency";
-import { buildFixture, callerAs, type Fixture } from "../../testing/fixture";
+import { callerAs, type Fixture } from "../../testing/fixture";
 import { availableOf, stockSnapshot } from "../../testing/snapshot";
+import { closeFixtureStore, openFixtureStore } from "../../testing/fixture-store";
 
 let db: Database & { drop(): Promise<void> };
 let services: Services;
 let fixture: Fixture;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  services = createServices(db, { storeCode: "S001" });
-  fixture = await buildFixture(db);
+  ({ db, services, fixture } = await openFixtureStore());
 });
-
-afterAll(async () => {
-  await services?.close();
-  await db?.drop();
-});
+afterAll(() => closeFixtureStore({ db, services }));
 
 const kiosk = () => callerAs(services, fixture.actors.KIOSK);
 let keyCounter = 0;

@@ -1,24 +1,19 @@
-import { checkLedger, createTestDatabase, type Database } from "@store/db";
+import { checkLedger, type Database } from "@store/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "../../auth/actor";
-import { createServices, type Services } from "../../services";
-import { buildFixture, callerAs, type Fixture } from "../../testing/fixture";
+import type { Services } from "../../services";
+import { callerAs, type Fixture } from "../../testing/fixture";
 import { availableOf, stockSnapshot } from "../../testing/snapshot";
+import { closeFixtureStore, openFixtureStore } from "../../testing/fixture-store";
 
 let db: Database & { drop(): Promise<void> };
 let services: Services;
 let fixture: Fixture;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  services = createServices(db, { storeCode: "S001", reservationGraceMin: 15 });
-  fixture = await buildFixture(db);
+  ({ db, services, fixture } = await openFixtureStore({ reservationGraceMin: 15 }));
 });
-
-afterAll(async () => {
-  await services?.close();
-  await db?.drop();
-});
+afterAll(() => closeFixtureStore({ db, services }));
 
 let counter = 0;
 const channel = () => callerAs(services, fixture.actors.CHANNEL);

@@ -1,23 +1,18 @@
-import { checkLedger, createTestDatabase, type Database } from "@store/db";
+import { checkLedger, type Database } from "@store/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createServices, type Services } from "../../services";
-import { buildFixture, callerAs, type Fixture } from "../../testing/fixture";
+import type { Services } from "../../services";
+import { callerAs, type Fixture } from "../../testing/fixture";
 import { stockSnapshot } from "../../testing/snapshot";
+import { closeFixtureStore, openFixtureStore } from "../../testing/fixture-store";
 
 let db: Database & { drop(): Promise<void> };
 let services: Services;
 let fixture: Fixture;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  services = createServices(db, { storeCode: "S001" });
-  fixture = await buildFixture(db);
+  ({ db, services, fixture } = await openFixtureStore());
 });
-
-afterAll(async () => {
-  await services?.close();
-  await db?.drop();
-});
+afterAll(() => closeFixtureStore({ db, services }));
 
 let counter = 0;
 const key = () => `stock-${process.pid}-${++counter}`;

@@ -1,22 +1,17 @@
-import { createTestDatabase, type Database } from "@store/db";
+import type { Database } from "@store/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createServices, type Services } from "../../services";
-import { buildFixture, callerAs, callerWithToken, type Fixture } from "../../testing/fixture";
+import type { Services } from "../../services";
+import { callerAs, callerWithToken, type Fixture } from "../../testing/fixture";
+import { closeFixtureStore, openFixtureStore } from "../../testing/fixture-store";
 
 let db: Database & { drop(): Promise<void> };
 let services: Services;
 let fixture: Fixture;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  services = createServices(db, { storeCode: "S001" });
-  fixture = await buildFixture(db);
+  ({ db, services, fixture } = await openFixtureStore());
 });
-
-afterAll(async () => {
-  await services?.close();
-  await db?.drop();
-});
+afterAll(() => closeFixtureStore({ db, services }));
 
 describe("store.info", () => {
   it("tells anyone the node's store as its apps show it, and nothing more", async () => {
