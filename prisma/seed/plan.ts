@@ -1,3 +1,4 @@
+import type { Store } from "@store/db";
 import { defaultNomenclature, type Nomenclature } from "@store/domain";
 import { z } from "zod";
 import { FAMILY_COUNT, catalogCapacity, generateCatalog, type CatalogSeed } from "./catalog";
@@ -13,19 +14,8 @@ export const DEFAULT_BASE_TIME = new Date("2026-11-01T00:00:00+08:00");
 export const DEFAULT_PRODUCT_COUNT = 600;
 export const DEFAULT_SEED = "store-node demo";
 
-export type StoreSeed = {
-  id: string;
-  code: string;
-  name: string;
-  currency: string;
-  locale: string;
-  timezone: string;
-  latitude: number;
-  longitude: number;
-  deliveryRadiusM: number;
-  deliveryPromiseMin: number;
-  nomenclature: Nomenclature;
-};
+/** The store row to insert, with its nomenclature typed (the column is JSON). */
+export type StoreSeed = Omit<Store, "createdAt" | "nomenclature"> & { nomenclature: Nomenclature };
 
 /** The demo store: a Hema-style fulfillment node by Jing'an Temple, Shanghai. */
 export const DEMO_STORE = {

@@ -1,6 +1,4 @@
-import { randomBytes } from "node:crypto";
-import pg from "pg";
-import { checkLedger, migrate, openDatabase, type Database } from "@store/db";
+import { checkLedger, createScratchDatabase, type Database } from "@store/db";
 
 /** One line of benchmark output: the only thing benchmarks write to stdout. */
 export type BenchResult = {
@@ -40,36 +38,13 @@ export function percentile(sortedAscending: number[], p: number): number {
   return sortedAscending[Math.max(0, rank)]!;
 }
 
-export const benchServerUrl =
-  process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const benchServerUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
-export type BenchDatabase = Database & { url: string; drop(): Promise<void> };
+export type BenchDatabase = Awaited<ReturnType<typeof createScratchDatabase>>;
 
 /** A fresh, migrated PostgreSQL database for one benchmark, dropped afterwards. */
-export async function createBenchDatabase(poolSize: number): Promise<BenchDatabase> {
-  const name = `store_bench_${process.pid}_${randomBytes(3).toString("hex")}`;
-  await onServer(`CREATE DATABASE "${name}"`);
-  const url = new URL(benchServerUrl);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString(), poolSize });
-  await migrate(db);
-  return Object.assign(db, {
-    url: url.toString(),
-    async drop() {
-      await db.close();
-      await onServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    },
-  });
-}
-
-async function onServer(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: benchServerUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
+export function createBenchDatabase(poolSize: number): Promise<BenchDatabase> {
+  return createScratchDatabase(benchServerUrl, { poolSize, namePrefix: "store_bench" });
 }
 
 /** Every benchmark ends by proving the ledger still sums to the balances. */

@@ -1,26 +1,13 @@
 import { createDefinitionSet, type DeviceDefinitionInput } from "./definitions";
-import type { Symbology } from "./payloads";
+import { symbologies, type Symbology } from "./payloads";
 
 // The device models the store knows. Adding hardware means adding an entry here (or passing
 // your own list to `createDefinitionSet`): the bridge, ACLs and documentation follow from it.
 // Parameters describe what the device's firmware (or the agent in front of it) exposes over
 // this protocol.
 
-const RETAIL_SYMBOLOGIES: Symbology[] = [
-  "EAN-13",
-  "EAN-8",
-  "UPC-A",
-  "UPC-E",
-  "ITF-14",
-  "GS1-128",
-  "GS1-DATABAR",
-  "GS1-DATABAR-EXPANDED",
-  "CODE-128",
-  "CODE-39",
-  "QR",
-  "DATA-MATRIX",
-  "GS1-DATAMATRIX",
-];
+// Every symbology the protocol names; `UNKNOWN` is what a decoder reports, not a capability.
+const RETAIL_SYMBOLOGIES: Symbology[] = symbologies.filter((symbology) => symbology !== "UNKNOWN");
 
 export const modelDefinitions: readonly DeviceDefinitionInput[] = [
   {

@@ -25,20 +25,29 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         "TEST_DB=postgres needs TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)",
       );
     }
-    return createPostgresTestDatabase(env.TEST_DATABASE_URL);
+    return createScratchDatabase(env.TEST_DATABASE_URL);
   }
   return createPgliteTestDatabase();
 }
 
-async function createPostgresTestDatabase(serverUrl: string): Promise<TestDatabase> {
-  const name = `store_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+export type ScratchDatabaseOptions = { poolSize?: number; namePrefix?: string };
+
+/**
+ * A fresh, migrated database of its own on a PostgreSQL server (tests, benchmarks), dropped by
+ * drop(); `url` reaches it for raw connections beside Prisma.
+ */
+export async function createScratchDatabase(
+  serverUrl: string,
+  { poolSize = 8, namePrefix = "store_test" }: ScratchDatabaseOptions = {},
+): Promise<TestDatabase & { url: string }> {
+  const name = `${namePrefix}_${process.pid}_${randomBytes(4).toString("hex")}`;
   const dropDatabase = () => onServer(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   await onServer(serverUrl, `CREATE DATABASE "${name}"`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   let db: Database | undefined;
   try {
-    db = await openDatabase({ url: url.toString(), poolSize: 8 });
+    db = await openDatabase({ url: url.toString(), poolSize });
     await migrate(db);
   } catch (error) {
     await db?.close();
@@ -47,6 +56,7 @@ async function createPostgresTestDatabase(serverUrl: string): Promise<TestDataba
   }
   const opened = db;
   return Object.assign(opened, {
+    url: url.toString(),
     async drop() {
       try {
         await opened.close();

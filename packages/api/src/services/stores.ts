@@ -1,21 +1,10 @@
-import type { Database } from "@store/db";
+import type { Database, Store } from "@store/db";
 import { nomenclatureSchema, type Nomenclature } from "@store/domain";
 import { z } from "zod";
 import { ServiceError } from "../errors";
 
-export type StoreConfig = {
-  id: string;
-  code: string;
-  name: string;
-  currency: string;
-  locale: string;
-  timezone: string;
-  latitude: number;
-  longitude: number;
-  deliveryRadiusM: number;
-  deliveryPromiseMin: number;
-  nomenclature: Nomenclature;
-};
+/** A store row with its nomenclature parsed (the column is JSON). */
+export type StoreConfig = Omit<Store, "createdAt" | "nomenclature"> & { nomenclature: Nomenclature };
 
 /** What anyone may know about a store: what the shopper-facing apps show and format by. */
 export type StoreInfo = Pick<
