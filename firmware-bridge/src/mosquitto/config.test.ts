@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createMosquittoFiles, hashMosquittoPassword, type MosquittoSecurityInput } from "./config";
+import { hashDevicePassword, verifyDevicePassword } from "@store/contracts/credentials";
+import { createMosquittoFiles, type MosquittoSecurityInput } from "./config";
 
 const base: MosquittoSecurityInput = {
   storeCode: "SH-001",
@@ -10,21 +11,6 @@ const base: MosquittoSecurityInput = {
   ],
   broker: { port: 1883, passwordFilePath: "/etc/store/passwd", aclFilePath: "/etc/store/acl" },
 };
-
-describe("hashMosquittoPassword", () => {
-  it("reproduces a line written by mosquitto_passwd 2.0.11 from its salt", () => {
-    // `mosquitto_passwd -c -b passwd alice secret`
-    const line =
-      "$7$101$XTtbSmNnunYxlRHc$Uqq4lKoU/pCn8I60jpLX401P0xyXoLW7J83DbOzoyKf4nXedGL0907FWURBlZ2jVJ291qeYbZLyjF15h3cbwLw==";
-    const salt = Buffer.from("XTtbSmNnunYxlRHc", "base64");
-    expect(hashMosquittoPassword("secret", { salt })).toBe(line);
-    expect(hashMosquittoPassword("Secret", { salt })).not.toBe(line);
-  });
-
-  it("salts every hash anew", () => {
-    expect(hashMosquittoPassword("secret")).not.toBe(hashMosquittoPassword("secret"));
-  });
-});
 
 describe("createMosquittoFiles", () => {
   it("lists every user by name with the contract's topics", () => {
@@ -122,5 +108,19 @@ describe("createMosquittoFiles", () => {
         broker: { ...base.broker, aclFilePath: "/etc/store/my acl" },
       }),
     ).toThrow(/aclFilePath/);
+  });
+
+  it("writes a provisioned device's stored hash as it is, and refuses anything else as a hash", () => {
+    const passwordHash = hashDevicePassword("stored-secret");
+    const files = createMosquittoFiles({
+      ...base,
+      devices: [{ id: "esl-2", model: "esl-2.13-bwr", passwordHash }],
+    });
+    const line = files.passwordFile.split("\n").find((entry) => entry.startsWith("esl-2:"));
+    expect(line).toBe(`esl-2:${passwordHash}`);
+    expect(verifyDevicePassword("stored-secret", passwordHash)).toBe(true);
+    expect(() =>
+      createMosquittoFiles({ ...base, devices: [{ id: "esl-2", model: "esl-2.13-bwr", passwordHash: "plain" }] }),
+    ).toThrow(/mosquitto_passwd/);
   });
 });

@@ -1,4 +1,3 @@
-import { pbkdf2Sync, randomBytes } from "node:crypto";
 import {
   aclFor,
   aclForBridge,
@@ -9,15 +8,8 @@ import {
   type Acl,
   type DefinitionSet,
 } from "@store/contracts";
+import { hashDevicePassword, isDevicePasswordHash, MOSQUITTO_PBKDF2_ITERATIONS } from "@store/contracts/credentials";
 import { z } from "zod";
-
-// Mosquitto 2's own password file format, as written by `mosquitto_passwd` 2.0.11 and checked
-// against it: `username:$7$<iterations>$<base64 salt>$<base64 hash>`, where the hash is
-// PBKDF2-HMAC-SHA512 of the password over the raw 12-byte salt, 64 bytes long.
-const PBKDF2_SALT_BYTES = 12;
-const PBKDF2_HASH_BYTES = 64;
-/** The iteration count `mosquitto_passwd` 2.0 uses. */
-export const MOSQUITTO_PBKDF2_ITERATIONS = 101;
 
 export type MosquittoConfigErrorCode = "INVALID_MOSQUITTO_CONFIG" | "DUPLICATE_MQTT_USER";
 
@@ -75,11 +67,16 @@ export const brokerOptionsSchema = z.strictObject({
   runAsUser: usernameSchema.optional(),
 });
 
-const deviceSchema = z.strictObject({
-  id: deviceIdSchema,
-  model: z.string().min(1),
-  password: passwordSchema,
+// A provisioned device's credential is kept only as its `$7$` hash (see
+// @store/contracts/credentials), which goes into the password file as it is.
+const passwordHashSchema = z.string().refine(isDevicePasswordHash, {
+  error: "must be a $7$ PBKDF2-SHA512 hash as mosquitto_passwd writes it",
 });
+
+const deviceSchema = z.union([
+  z.strictObject({ id: deviceIdSchema, model: z.string().min(1), password: passwordSchema }),
+  z.strictObject({ id: deviceIdSchema, model: z.string().min(1), passwordHash: passwordHashSchema }),
+]);
 
 export const mosquittoSecurityInputSchema = z.strictObject({
   storeCode: storeCodeSchema,
@@ -101,7 +98,7 @@ export type MosquittoFiles = {
   conf: string;
 };
 
-type User = { username: string; password: string; acl: Acl; role: string };
+type User = { username: string; acl: Acl; role: string } & ({ password: string } | { passwordHash: string });
 
 /**
  * The Mosquitto 2 files that enforce the contract's ACLs for one store: the bridge, an optional
@@ -135,7 +132,7 @@ export function createMosquittoFiles(
       }
       return {
         username: device.id,
-        password: device.password,
+        ...("password" in device ? { password: device.password } : { passwordHash: device.passwordHash }),
         acl: aclFor({ storeCode, id: device.id, model: device.model }, definitions),
         role: `devices[${index}]`,
       };
@@ -146,22 +143,14 @@ export function createMosquittoFiles(
   const iterations = options.iterations ?? MOSQUITTO_PBKDF2_ITERATIONS;
   return {
     passwordFile: users
-      .map((user) => `${user.username}:${hashMosquittoPassword(user.password, { iterations })}\n`)
+      .map((user) => {
+        const hash = "passwordHash" in user ? user.passwordHash : hashDevicePassword(user.password, { iterations });
+        return `${user.username}:${hash}\n`;
+      })
       .join(""),
     aclFile: renderAclFile(users),
     conf: renderConf(broker),
   };
-}
-
-/** A `$7$` (PBKDF2-SHA512) hash as `mosquitto_passwd` 2.0 writes it after `username:`. */
-export function hashMosquittoPassword(
-  password: string,
-  options: { iterations?: number; salt?: Buffer } = {},
-): string {
-  const iterations = options.iterations ?? MOSQUITTO_PBKDF2_ITERATIONS;
-  const salt = options.salt ?? randomBytes(PBKDF2_SALT_BYTES);
-  const hash = pbkdf2Sync(password, salt, iterations, PBKDF2_HASH_BYTES, "sha512");
-  return `$7$${iterations}$${salt.toString("base64")}$${hash.toString("base64")}`;
 }
 
 function assertUniqueUsernames(users: readonly User[]): void {
