@@ -1,0 +1,4 @@
+export * from "./embedded";
+export * from "./credentials";
+export * from "./mosquitto";
+export * from "./topic-filter";
