@@ -72,6 +72,35 @@ const access: Record<string, Row> = {
     input: (f, n) => ({ idempotencyKey: `auth-price-${n}`, productId: f.products.cola.id, priceMinor: 350 + n }),
   },
   "events.subscribe": { allowed: ["MANAGER", "BRIDGE", "KIOSK", "PICKER", "ATTENDANT"], input: () => ({}) },
+  "devices.list": { allowed: ["MANAGER", "BRIDGE"], input: () => ({}) },
+  "devices.provision": {
+    allowed: ["MANAGER"],
+    input: (f, n) => ({ model: "zebra-ds9308", name: `Scanner ${n}`, hostId: f.devices.kiosk.id }),
+  },
+  "devices.rotateCredentials": {
+    allowed: ["MANAGER"],
+    input: () => ({ deviceId: "00000000-0000-4000-8000-000000000000" }),
+    outcome: "NOT_FOUND",
+  },
+  "devices.retire": {
+    allowed: ["MANAGER"],
+    input: () => ({ deviceId: "00000000-0000-4000-8000-000000000000" }),
+    outcome: "NOT_FOUND",
+  },
+  "devices.registry": { allowed: ["BRIDGE"], input: () => undefined },
+  "devices.report": {
+    allowed: ["BRIDGE"],
+    input: (f, n) => ({
+      reports: [{ type: "telemetry", deviceId: f.devices.kiosk.id, firmware: "2.4.1", uptimeS: n, at: new Date().toISOString() }],
+    }),
+  },
+  "devices.labels": { allowed: ["BRIDGE", "MANAGER"], input: () => ({}) },
+  "devices.flash": {
+    allowed: ["MANAGER", "PICKER"],
+    input: (f) => ({ productId: f.products.milk.id, colour: "green", durationMs: 5000 }),
+    outcome: "NOT_FOUND",
+  },
+  "devices.scans": { allowed: ["KIOSK", "PICKER", "MANAGER", "ATTENDANT"], input: (f) => ({ hostId: f.devices.kiosk.id }) },
 };
 
 let db: Database & { drop(): Promise<void> };

@@ -1,5 +1,6 @@
 import { catalogRouter } from "./routers/catalog/catalog.router";
 import { checkoutRouter } from "./routers/checkout/checkout.router";
+import { devicesRouter } from "./routers/devices/devices.router";
 import { eventsRouter } from "./routers/events/events.router";
 import { ordersRouter } from "./routers/orders/orders.router";
 import { pricesRouter } from "./routers/prices/prices.router";
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   orders: ordersRouter,
   prices: pricesRouter,
   events: eventsRouter,
+  devices: devicesRouter,
 });
 
 export type AppRouter = typeof appRouter;

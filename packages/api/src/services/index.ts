@@ -2,6 +2,7 @@ import type { Database } from "@store/db";
 import pino, { type Logger } from "pino";
 import { createTokenAuthenticator, type TokenAuthenticator } from "../auth/tokens";
 import { createCatalogService, type CatalogService } from "./catalog";
+import { createDevicesService, type DevicesService } from "./devices";
 import { createCheckoutService, defaultSaleBatching, type CheckoutService, type SaleBatching } from "./checkout";
 import { EventTail, type EventTailOptions } from "./event-tail";
 import { createEventsService, type EventsService } from "./events";
@@ -32,6 +33,7 @@ export type Services = {
   orders: OrdersService;
   prices: PricesService;
   events: EventsService;
+  devices: DevicesService;
   /** The store of calls that carry no token (the public catalog). */
   defaultStoreId(): Promise<string>;
   close(): Promise<void>;
@@ -45,6 +47,7 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
   const stores = createStoreDirectory(db);
   const tail = new EventTail(db, logger, options.events);
   const catalog = createCatalogService(db, stores, () => tail.watermark());
+  const events = createEventsService(db, tail, catalog);
   let defaultStore: Promise<string> | null = null;
   return {
     db,
@@ -58,7 +61,8 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
       reservationGraceMin: options.reservationGraceMin ?? defaultReservationGraceMin,
     }),
     prices: createPricesService(db),
-    events: createEventsService(db, tail, catalog),
+    events,
+    devices: createDevicesService(db, stores, events),
     defaultStoreId() {
       defaultStore ??= stores.resolveDefault(options.storeCode).then(
         (store) => store.id,
