@@ -1,4 +1,5 @@
 import { createHash, createHmac, scryptSync, timingSafeEqual } from "node:crypto";
+import { hashDevicePassword } from "@store/contracts/credentials";
 
 /**
  * The demo store's credentials are derived from this public text so that the README can print
@@ -69,4 +70,33 @@ export function verifyPin(pin: string, stored: string): boolean {
 /** A fixed salt per demo user, so the seed writes the same rows on every run. */
 export function demoSalt(name: string): Buffer {
   return createHmac("sha256", DEMO_SECRET).update(`salt:${name}`).digest().subarray(0, 16);
+}
+
+/**
+ * A demo device's MQTT password (its username is its id): 32 URL-safe characters, like the
+ * secrets the service issues, derived from the store code and the device's seed key
+ * ("kiosk-1-scanner", "shelf-label-07") so the simulator can log in as any demo device.
+ */
+export function demoDevicePassword(storeCode: string, key: string): string {
+  return createHmac("sha256", DEMO_SECRET)
+    .update(`mqtt:${storeCode}/${key}`)
+    .digest("base64url")
+    .slice(0, 32);
+}
+
+/**
+ * Device.credentialHash of a demo device: the `$7$` hash the service stores for a provisioned
+ * device, over a salt derived from the key so that the seed writes the same rows on every run.
+ */
+export function demoDeviceCredentialHash(storeCode: string, key: string): string {
+  const salt = createHmac("sha256", DEMO_SECRET)
+    .update(`mqtt-salt:${storeCode}/${key}`)
+    .digest()
+    .subarray(0, 12);
+  return hashDevicePassword(demoDevicePassword(storeCode, key), { salt });
+}
+
+/** The firmware bridge's login on the demo store's broker (the bridge is not a device topic user). */
+export function demoBridgeMqttCredentials(storeCode: string): { username: "bridge"; password: string } {
+  return { username: "bridge", password: demoDevicePassword(storeCode, "bridge") };
 }

@@ -4,6 +4,7 @@ export {
   DEFAULT_PRODUCT_COUNT,
   DEFAULT_SEED,
   DEMO_STORE,
+  demoDevices,
   parseSeedOptions,
   planDemoStore,
   seedOptionsSchema,
@@ -20,5 +21,16 @@ export {
   type ProductSeed,
 } from "./catalog";
 export { SALES_ZONES, generateLayout, homeZoneOf, type LocationSeed } from "./layout";
-export { demoToken, hashPin, hashToken, tokenPrefix, verifyPin, DEMO_SECRET } from "./credentials";
+export {
+  demoBridgeMqttCredentials,
+  demoDeviceCredentialHash,
+  demoDevicePassword,
+  demoToken,
+  hashPin,
+  hashToken,
+  tokenPrefix,
+  verifyPin,
+  DEMO_SECRET,
+} from "./credentials";
+export { SHELF_LABEL_COUNT, SHELF_SENSOR_COUNT, type DemoDevice } from "./devices";
 export { demoCredentials, type DemoCredentials } from "./people";

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { migrate, openDatabase, type Database } from "@store/db";
 import { z } from "zod";
+import { demoBridgeMqttCredentials } from "./credentials";
 import { demoCredentials } from "./people";
 import { DEMO_STORE } from "./plan";
 import { isSeeded, seedDemoStore, type SeedSummary } from "./seed";
@@ -24,6 +25,8 @@ function printCredentials(credentials: SeedSummary["tokens"]): void {
   console.log("Demo credentials (demo only, derived from a public secret; never use them in production):");
   for (const [name, token] of Object.entries(tokens)) console.log(`  ${name.padEnd(9)} ${token}`);
   console.log(`  attendant badge ${attendantBadge}, PIN ${attendantPin}`);
+  const bridge = demoBridgeMqttCredentials(DEMO_STORE.code);
+  console.log(`  bridge on the MQTT broker: username ${bridge.username}, password ${bridge.password}`);
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -1,5 +1,12 @@
 import type { DeviceKind, Role } from "@store/db";
-import { demoSalt, demoToken, hashPin, hashToken, tokenPrefix } from "./credentials";
+import {
+  demoDeviceCredentialHash,
+  demoSalt,
+  demoToken,
+  hashPin,
+  hashToken,
+  tokenPrefix,
+} from "./credentials";
 import { seedId } from "./ids";
 import type { LocationSeed } from "./layout";
 
@@ -11,13 +18,39 @@ export type UserSeed = {
   pinHash: string | null;
 };
 export type DeviceSeed = {
+  /** The seed's name for the device ("kiosk-1", "shelf-label-07"); its id and demo password derive from it. */
+  key: string;
   id: string;
   kind: DeviceKind;
   model: string;
   name: string;
   locationId: string | null;
+  /** The kiosk or handheld a scanner or scale is bound to. */
+  boundToId: string | null;
+  /** The product a shelf label shows or a shelf sensor weighs. */
+  productId: string | null;
+  /** MQTT username (the device id) and `$7$` password hash; null for the bridge, which logs in as `bridge`. */
+  mqttUsername: string | null;
+  credentialHash: string | null;
   firmware: string;
 };
+
+/** A device of the demo store with a login on the broker (see `demoDeviceCredentialHash`). */
+export function deviceSeed(
+  storeCode: string,
+  fields: Omit<DeviceSeed, "id" | "mqttUsername" | "credentialHash" | "boundToId" | "productId"> &
+    Partial<Pick<DeviceSeed, "boundToId" | "productId">>,
+): DeviceSeed {
+  const id = seedId("device", `${storeCode}/${fields.key}`);
+  return {
+    boundToId: null,
+    productId: null,
+    ...fields,
+    id,
+    mqttUsername: id,
+    credentialHash: demoDeviceCredentialHash(storeCode, fields.key),
+  };
+}
 export type TokenSeed = {
   id: string;
   name: string;
@@ -103,21 +136,26 @@ export function planPeople(storeCode: string, locations: readonly LocationSeed[]
     name: string,
     at: string | null,
     firmware: string,
-  ): DeviceSeed => ({
-    id: seedId("device", key(handle)),
-    kind,
-    model,
-    name,
-    locationId: at === null ? null : locationId(at),
-    firmware,
-  });
+  ): DeviceSeed =>
+    deviceSeed(storeCode, {
+      key: handle,
+      kind,
+      model,
+      name,
+      locationId: at === null ? null : locationId(at),
+      firmware,
+    });
   const kiosks = KIOSK_KEYS.map((_, index) =>
     device(`kiosk-${index + 1}`, "KIOSK", "sunmi-k2", `Kiosk ${index + 1}`, `CO-${index + 1}-1`, "2.4.1"),
   );
   const handhelds = PICKER_KEYS.map((_, index) =>
     device(`handheld-${index + 1}`, "HANDHELD", "sunmi-l2s", `Handheld ${index + 1}`, "PK-1", "1.9.0"),
   );
-  const bridge = device("bridge", "BRIDGE", "store-firmware-bridge", "Firmware bridge", null, "0.1.0");
+  const bridge: DeviceSeed = {
+    ...device("bridge", "BRIDGE", "store-firmware-bridge", "Firmware bridge", null, "0.1.0"),
+    mqttUsername: null,
+    credentialHash: null,
+  };
 
   const credentials = demoCredentials(storeCode);
   const token = (

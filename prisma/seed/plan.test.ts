@@ -11,12 +11,15 @@ import {
 } from "@store/domain";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CATEGORIES, DEPARTMENTS } from "./categories";
-import { verifyPin } from "./credentials";
+import { verifyDevicePassword } from "@store/contracts/credentials";
+import { deviceDefinitions } from "@store/contracts";
+import { demoBridgeMqttCredentials, demoDevicePassword, verifyPin } from "./credentials";
 import { homeZoneOf } from "./layout";
 import {
   FAMILY_COUNT,
   catalogCapacity,
   demoCredentials,
+  demoDevices,
   planDemoStore,
   type DemoStorePlan,
   type ProductSeed,
@@ -44,6 +47,7 @@ describe("planDemoStore", () => {
     expect(again.stock).toEqual(plan.stock);
     expect(again.promotions).toEqual(plan.promotions);
     expect(again.people).toEqual(plan.people);
+    expect(again.devices).toEqual(plan.devices);
   });
 
   it("draws from its seed: another seed gives another catalog", () => {
@@ -335,6 +339,97 @@ describe("planDemoStore", () => {
       "KIOSK",
       "KIOSK",
     ]);
+  });
+
+  it("binds a scanner and two scales to each kiosk and a scanner to each handheld", () => {
+    const hosts = plan.people.devices.filter(
+      (device) => device.kind === "KIOSK" || device.kind === "HANDHELD",
+    );
+    for (const host of hosts) {
+      const bound = plan.devices
+        .filter((device) => device.boundToId === host.id)
+        .map((device) => device.model);
+      expect(bound.sort(), host.name).toEqual(
+        host.kind === "KIOSK"
+          ? ["bagging-scale-15kg", "produce-scale-6kg", "zebra-ds9308"]
+          : ["zebra-ds2278"],
+      );
+      for (const device of plan.devices.filter((each) => each.boundToId === host.id)) {
+        expect(device.locationId).toBe(host.locationId);
+      }
+    }
+  });
+
+  it("puts shelf sensors under counted products and labels on their facings, all at the product's home", () => {
+    const byId = new Map(products.map((product) => [product.id, product]));
+    const sensors = plan.devices.filter((device) => device.kind === "SHELF_SENSOR");
+    const labels = plan.devices.filter((device) => device.kind === "SHELF_LABEL");
+    expect(sensors).toHaveLength(24);
+    expect(labels).toHaveLength(48);
+    for (const device of [...sensors, ...labels]) {
+      const product = byId.get(device.productId ?? "");
+      expect(product, device.name).toBeDefined();
+      expect(device.locationId).toBe(plan.homes.get(product?.id ?? "")?.id);
+    }
+    for (const sensor of sensors) {
+      const product = byId.get(sensor.productId ?? "");
+      expect(product?.unitOfSale).toBe("EACH");
+      expect(Number(product?.unitWeightG)).toBeGreaterThan(0);
+    }
+    const labelled = new Set(labels.map((label) => label.productId));
+    expect(labelled.size).toBe(48);
+    expect(sensors.every((sensor) => labelled.has(sensor.productId))).toBe(true);
+    const models = labels.map((label) => label.model);
+    expect(models.filter((model) => model === "esl-4.2-bwr").length).toBeGreaterThan(0);
+    expect(models.filter((model) => model === "esl-2.13-bwr").length).toBeGreaterThan(models.length / 2);
+    const promoted = new Set(
+      plan.promotions.flatMap((promotion) => promotion.items.map((item) => item.productId)),
+    );
+    for (const label of labels)
+      expect(label.model === "esl-4.2-bwr").toBe(promoted.has(label.productId ?? ""));
+  });
+
+  it("gives every demo device but the bridge a known model and a deterministic MQTT password stored as a $7$ hash", () => {
+    const devices = demoDevices(plan);
+    expect(devices).toHaveLength(plan.people.devices.length - 1 + plan.devices.length);
+    expect(new Set(devices.map((device) => device.id)).size).toBe(devices.length);
+    const rows = new Map([...plan.people.devices, ...plan.devices].map((device) => [device.id, device]));
+    for (const device of devices) {
+      expect(deviceDefinitions.get(device.model)?.kind, device.model).toBe(device.kind);
+      const row = rows.get(device.id);
+      expect(row?.mqttUsername).toBe(device.id);
+      expect(device.password).toBe(demoDevicePassword("SH-001", device.key));
+      expect(device.password).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    }
+    const [first] = devices;
+    expect(verifyDevicePassword(first?.password ?? "", rows.get(first?.id ?? "")?.credentialHash ?? "")).toBe(
+      true,
+    );
+    expect(
+      verifyDevicePassword(devices[1]?.password ?? "", rows.get(first?.id ?? "")?.credentialHash ?? ""),
+    ).toBe(false);
+    const sensor = devices.find((device) => device.kind === "SHELF_SENSOR");
+    expect(sensor).toMatchObject({
+      productSku: expect.any(String) as unknown,
+      unitWeightG: expect.any(String) as unknown,
+      hostId: null,
+    });
+    expect(sensor?.locationCode).toMatch(/^[A-Z]+\d?-\d+-\d+$/);
+    const scanner = devices.find((device) => device.key === "kiosk-1-scanner");
+    expect(scanner).toMatchObject({
+      model: "zebra-ds9308",
+      locationCode: "CO-1-1",
+      hostId: rows.get(scanner?.hostId ?? "")?.id,
+    });
+    expect(rows.get(scanner?.hostId ?? "")?.key).toBe("kiosk-1");
+    expect(plan.people.devices.find((device) => device.kind === "BRIDGE")?.credentialHash).toBeNull();
+    expect(demoBridgeMqttCredentials("SH-001")).toEqual({
+      username: "bridge",
+      password: demoDevicePassword("SH-001", "bridge"),
+    });
+    expect(demoBridgeMqttCredentials("BJ-002").password).not.toBe(
+      demoBridgeMqttCredentials("SH-001").password,
+    );
   });
 
   it("places the store in Shanghai with the GS1 nomenclature the domain defines", () => {

@@ -2,9 +2,10 @@ import type { Store } from "@store/db";
 import { defaultNomenclature, type Nomenclature } from "@store/domain";
 import { z } from "zod";
 import { FAMILY_COUNT, catalogCapacity, generateCatalog, type CatalogSeed } from "./catalog";
+import { demoDevicesOf, planShelfAndHostedDevices, type DemoDevice } from "./devices";
 import { seedId } from "./ids";
 import { assignHomes, generateLayout, type LocationSeed } from "./layout";
-import { planPeople, type PeopleSeed } from "./people";
+import { planPeople, type DeviceSeed, type PeopleSeed } from "./people";
 import { planPromotions, type PromotionSeed } from "./promotions";
 import { createRandom } from "./random";
 import { planOpeningStock, type OpeningStock } from "./stock";
@@ -52,6 +53,8 @@ export type DemoStorePlan = {
   stock: OpeningStock[];
   promotions: PromotionSeed[];
   people: PeopleSeed;
+  /** Scanners and scales bound to the kiosks and handhelds, shelf sensors and shelf labels. */
+  devices: DeviceSeed[];
 };
 
 export function parseSeedOptions(options: SeedOptions = {}) {
@@ -86,6 +89,8 @@ export function planDemoStore(options: SeedOptions = {}): DemoStorePlan {
   const locations = generateLayout(DEMO_STORE.code);
   const homes = assignHomes(catalog.products, locations);
   const stock = planOpeningStock(catalog.products, homes, locations, createRandom(`${seed}/stock`));
+  const promotions = planPromotions(store.code, catalog.products);
+  const people = planPeople(store.code, locations);
   return {
     baseTime,
     store,
@@ -93,7 +98,25 @@ export function planDemoStore(options: SeedOptions = {}): DemoStorePlan {
     locations,
     homes,
     stock,
-    promotions: planPromotions(store.code, catalog.products),
-    people: planPeople(store.code, locations),
+    promotions,
+    people,
+    devices: planShelfAndHostedDevices(store.code, people.devices, {
+      products: catalog.products,
+      homes,
+      promotions,
+    }),
   };
+}
+
+/**
+ * The demo store's devices with their MQTT passwords, for the simulator: what `seedDemoStore`
+ * inserts for the same options (the default demo store when given no plan).
+ */
+export function demoDevices(plan: DemoStorePlan = planDemoStore()): DemoDevice[] {
+  return demoDevicesOf(
+    plan.store.code,
+    [...plan.people.devices, ...plan.devices],
+    plan.locations,
+    plan.catalog.products,
+  );
 }

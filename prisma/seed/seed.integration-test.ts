@@ -1,7 +1,15 @@
 import { checkLedger, createTestDatabase, type TestDatabase } from "@store/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "./credentials";
-import { DEFAULT_BASE_TIME, isSeeded, planDemoStore, seedDemoStore, type SeedSummary } from "./index";
+import { verifyDevicePassword } from "@store/contracts/credentials";
+import {
+  DEFAULT_BASE_TIME,
+  demoDevices,
+  isSeeded,
+  planDemoStore,
+  seedDemoStore,
+  type SeedSummary,
+} from "./index";
 
 describe("seedDemoStore", () => {
   let db: TestDatabase;
@@ -40,7 +48,10 @@ describe("seedDemoStore", () => {
       summary.stockMovements,
     );
     expect(await prisma.user.count()).toBe(4);
-    expect(await prisma.device.count()).toBe(7);
+    expect(await prisma.device.count()).toBe(summary.devices);
+    expect(summary.devices).toBe(7 + 4 * 3 + 2 + 24 + 48);
+    expect(await prisma.device.count({ where: { kind: "SHELF_LABEL", productId: { not: null } } })).toBe(48);
+    expect(await prisma.device.count({ where: { boundToId: { not: null } } })).toBe(14);
     expect(await prisma.apiToken.count()).toBe(9);
   });
 
@@ -71,6 +82,23 @@ describe("seedDemoStore", () => {
       prefix: summary.tokens.manager.slice(0, 8),
       user: { role: "MANAGER" },
     });
+  });
+
+  it("stores the demo devices' MQTT passwords as $7$ hashes that the demo passwords open", async () => {
+    const [sensor] = demoDevices().filter((device) => device.kind === "SHELF_SENSOR");
+    const row = await db.prisma.device.findUniqueOrThrow({
+      where: { id: sensor?.id ?? "" },
+      select: {
+        mqttUsername: true,
+        credentialHash: true,
+        product: { select: { sku: true } },
+        location: { select: { code: true } },
+      },
+    });
+    expect(row.mqttUsername).toBe(sensor?.id);
+    expect(verifyDevicePassword(sensor?.password ?? "", row.credentialHash ?? "")).toBe(true);
+    expect(row.product?.sku).toBe(sensor?.productSku);
+    expect(row.location?.code).toBe(sensor?.locationCode);
   });
 
   it("refuses to seed the same store twice and leaves it unchanged", async () => {

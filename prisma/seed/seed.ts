@@ -164,8 +164,13 @@ async function insertPlan(tx: Prisma.TransactionClient, plan: DemoStorePlan): Pr
   );
   const { users, devices, tokens } = plan.people;
   await tx.user.createMany({ data: users.map((user) => ({ ...user, storeId, createdAt: baseTime })) });
+  // Hosts first: scanners and scales point at their kiosk or handheld.
   await tx.device.createMany({
-    data: devices.map((device) => ({ ...device, storeId, provisionedAt: baseTime })),
+    data: [...devices, ...plan.devices].map(({ key: _key, ...device }) => ({
+      ...device,
+      storeId,
+      provisionedAt: baseTime,
+    })),
   });
   await tx.apiToken.createMany({ data: tokens.map((token) => ({ ...token, storeId, createdAt: baseTime })) });
   await tx.auditLog.create({
@@ -217,7 +222,7 @@ export function summarize(plan: DemoStorePlan): SeedSummary {
     stockBalances: plan.stock.length,
     stockMovements: plan.stock.filter((row) => row.onHand !== "0").length,
     users: plan.people.users.length,
-    devices: plan.people.devices.length,
+    devices: plan.people.devices.length + plan.devices.length,
     tokens: plan.people.credentials,
   };
 }
