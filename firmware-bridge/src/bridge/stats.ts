@@ -1,0 +1,21 @@
+/** Counters the bridge keeps for its health check, logs and a metrics endpoint. */
+export type BridgeStats = {
+  received: number;
+  handled: Record<string, number>;
+  rejected: Record<string, number>;
+  /** Messages the service (or the bridge) had already applied: redeliveries and replays. */
+  duplicates: number;
+  errorsPublished: number;
+  /** Rejections not published on bridge/error because of the rate limit (still counted above). */
+  errorsSuppressed: number;
+  unmatchedAcks: number;
+  reports: { batches: number; failures: number; pending: number };
+  labels: { confirmed: number; pending: number; failed: number; sent: number; retries: number };
+  devices: { known: number; online: number };
+  connected: boolean;
+  reconnects: number;
+};
+
+export function increment(counts: Record<string, number>, key: string, by = 1): void {
+  counts[key] = (counts[key] ?? 0) + by;
+}

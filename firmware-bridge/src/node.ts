@@ -1,0 +1,87 @@
+import { generateDeviceSecret, verifyDevicePassword, hashDevicePassword } from "@store/contracts/credentials";
+import type { Logger } from "pino";
+import type { BridgeBackend } from "./bridge/backend";
+import { startBridge, type Bridge, type BridgeOptions } from "./bridge/bridge";
+import { startEmbeddedBroker, type EmbeddedBroker, type Principal } from "./broker/embedded";
+
+export type BridgeNodeOptions = {
+  storeCode: string;
+  backend: BridgeBackend;
+  logger: Logger;
+  /**
+   * An external broker (Mosquitto, EMQX) and the bridge's credentials on it. Absent: an embedded
+   * broker is started on `embeddedPort` and the bridge signs in with a secret made up for this run.
+   */
+  mqtt?: { url: string; username: string; password: string; protocolVersion?: 4 | 5; sharedGroup?: string };
+  embedded?: { host?: string; port: number };
+  /** A technician's or manager tool's login on the embedded broker (reads the store, asks the bridge). */
+  operator?: { username: string; password: string };
+  instance?: BridgeOptions["instance"];
+} & Pick<BridgeOptions, "labels" | "shelf" | "heartbeatScale" | "heartbeatCheckMs" | "onHandled">;
+
+export type BridgeNode = { bridge: Bridge; broker: EmbeddedBroker | null; mqttUrl: string; close(): Promise<void> };
+
+/**
+ * The bridge as the store runs it: against the broker it is given, or with an embedded one that
+ * admits the bridge and every provisioned device by the registry's stored credentials.
+ */
+export async function startBridgeNode(options: BridgeNodeOptions): Promise<BridgeNode> {
+  const { storeCode, backend, logger } = options;
+  const common = {
+    storeCode,
+    backend,
+    logger: logger.child({ name: "bridge" }),
+    ...(options.instance ? { instance: options.instance } : {}),
+    ...(options.labels ? { labels: options.labels } : {}),
+    ...(options.shelf ? { shelf: options.shelf } : {}),
+    ...(options.heartbeatScale ? { heartbeatScale: options.heartbeatScale } : {}),
+    ...(options.heartbeatCheckMs ? { heartbeatCheckMs: options.heartbeatCheckMs } : {}),
+    ...(options.onHandled ? { onHandled: options.onHandled } : {}),
+  };
+
+  if (options.mqtt) {
+    const bridge = await startBridge({ ...common, mqtt: options.mqtt });
+    return { bridge, broker: null, mqttUrl: options.mqtt.url, close: () => bridge.close() };
+  }
+
+  // The embedded broker asks the bridge's registry who a device is; until the bridge has loaded
+  // it, devices are refused and retry, as they would with a broker that is starting.
+  let bridge: Bridge | null = null;
+  const bridgeSecret = generateDeviceSecret();
+  const bridgeHash = hashDevicePassword(bridgeSecret);
+  const operatorHash = options.operator ? hashDevicePassword(options.operator.password) : null;
+  const broker = await startEmbeddedBroker({
+    host: options.embedded?.host ?? "127.0.0.1",
+    port: options.embedded?.port ?? 0,
+    storeCode,
+    logger: logger.child({ name: "mqtt-broker" }),
+    authenticate(username, password): Principal | null {
+      if (username === "bridge") return verifyDevicePassword(password, bridgeHash) ? { kind: "bridge" } : null;
+      if (operatorHash && username === options.operator?.username) {
+        return verifyDevicePassword(password, operatorHash) ? { kind: "operator" } : null;
+      }
+      const device = bridge?.authenticateDevice(username, password);
+      return device ? { kind: "device", ...device } : null;
+    },
+  });
+  try {
+    bridge = await startBridge({
+      ...common,
+      mqtt: { url: broker.url, username: "bridge", password: bridgeSecret, protocolVersion: 4 },
+      onDeviceRetired: (deviceId) => broker.disconnectDevice(deviceId),
+    });
+  } catch (error) {
+    await broker.close();
+    throw error;
+  }
+  const started = bridge;
+  return {
+    bridge: started,
+    broker,
+    mqttUrl: broker.url,
+    async close() {
+      await started.close();
+      await broker.close();
+    },
+  };
+}
