@@ -17,9 +17,16 @@ export type BridgeNodeOptions = {
   /** A technician's or manager tool's login on the embedded broker (reads the store, asks the bridge). */
   operator?: { username: string; password: string };
   instance?: BridgeOptions["instance"];
-} & Pick<BridgeOptions, "labels" | "shelf" | "heartbeatScale" | "heartbeatCheckMs" | "onHandled">;
+} & Pick<BridgeOptions, "labels" | "shelf" | "heartbeatScale" | "heartbeatCheckMs" | "onHandled" | "journalDir">;
 
-export type BridgeNode = { bridge: Bridge; broker: EmbeddedBroker | null; mqttUrl: string; close(): Promise<void> };
+export type BridgeNode = {
+  readonly bridge: Bridge;
+  broker: EmbeddedBroker | null;
+  mqttUrl: string;
+  /** Stops the bridge and starts it again on the same broker and session (an upgrade, a crash). */
+  restartBridge(options?: { drainMs?: number }): Promise<Bridge>;
+  close(): Promise<void>;
+};
 
 /**
  * The bridge as the store runs it: against the broker it is given, or with an embedded one that
@@ -37,11 +44,25 @@ export async function startBridgeNode(options: BridgeNodeOptions): Promise<Bridg
     ...(options.heartbeatScale ? { heartbeatScale: options.heartbeatScale } : {}),
     ...(options.heartbeatCheckMs ? { heartbeatCheckMs: options.heartbeatCheckMs } : {}),
     ...(options.onHandled ? { onHandled: options.onHandled } : {}),
+    ...(options.journalDir ? { journalDir: options.journalDir } : {}),
   };
 
   if (options.mqtt) {
-    const bridge = await startBridge({ ...common, mqtt: options.mqtt });
-    return { bridge, broker: null, mqttUrl: options.mqtt.url, close: () => bridge.close() };
+    const mqttOptions = options.mqtt;
+    let external = await startBridge({ ...common, mqtt: mqttOptions });
+    return {
+      get bridge() {
+        return external;
+      },
+      broker: null,
+      mqttUrl: mqttOptions.url,
+      async restartBridge(restart = {}) {
+        await external.close(restart);
+        external = await startBridge({ ...common, mqtt: mqttOptions });
+        return external;
+      },
+      close: () => external.close(),
+    };
   }
 
   // The embedded broker asks the bridge's registry who a device is; until the bridge has loaded
@@ -64,21 +85,32 @@ export async function startBridgeNode(options: BridgeNodeOptions): Promise<Bridg
       return device ? { kind: "device", ...device } : null;
     },
   });
-  try {
-    bridge = await startBridge({
+  const embeddedBridge = () =>
+    startBridge({
       ...common,
       mqtt: { url: broker.url, username: "bridge", password: bridgeSecret, protocolVersion: 4 },
       onDeviceRetired: (deviceId) => broker.disconnectDevice(deviceId),
     });
+  let started: Bridge;
+  try {
+    started = await embeddedBridge();
   } catch (error) {
     await broker.close();
     throw error;
   }
-  const started = bridge;
+  bridge = started;
   return {
-    bridge: started,
+    get bridge() {
+      return started;
+    },
     broker,
     mqttUrl: broker.url,
+    async restartBridge(restart = {}) {
+      await started.close(restart);
+      started = await embeddedBridge();
+      bridge = started;
+      return started;
+    },
     async close() {
       await started.close();
       await broker.close();

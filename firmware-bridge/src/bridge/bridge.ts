@@ -23,6 +23,7 @@ import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 
 import pino, { type Logger } from "pino";
 import type { BridgeBackend, LabelAssignment, RegistryDevice, Report, ReportResult, StoreEvent } from "./backend";
 import { CommandTracker } from "./commands";
+import { Journal } from "./journal";
 import { LabelSync } from "./labels";
 import { Reporter, ReporterClosedError } from "./reporter";
 import { ShelfEstimator, shelfFacts, type ShelfEstimate, type ShelfOptions } from "./shelf";
@@ -65,6 +66,15 @@ export type BridgeOptions = {
   errorRatePerS?: number;
   /** Called after each message is handled (benchmarks measure publish-to-handled latency). */
   onHandled?: (handled: { channel: string; topic: string; payload: Buffer }) => void;
+  /**
+   * Where the bridge journals scans, availability and telemetry before acknowledging them, so it
+   * can acknowledge at the broker's pace and still lose nothing if it dies (see journal.ts).
+   * Without one, each such message is acknowledged only after the service confirmed it: as safe,
+   * but one service round trip per message.
+   */
+  journalDir?: string;
+  /** Unconfirmed reports beyond which the bridge waits for the service before acknowledging more. */
+  maxBacklog?: number;
   /** Called when the registry says a device was retired (the embedded broker disconnects it). */
   onDeviceRetired?: (deviceId: string) => void;
 };
@@ -256,6 +266,29 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     return result;
   }
 
+  const opened = options.journalDir ? Journal.open(options.journalDir) : null;
+  const journal = opened?.journal ?? null;
+  const maxBacklog = options.maxBacklog ?? 50_000;
+
+  /**
+   * A report the broker must not see acknowledged before it is safe: journaled and acknowledged
+   * at once when there is a journal (and the service keeps up), else after the service has it.
+   */
+  async function record(report: Report, topic: string, packet?: IPublishPacket): Promise<void> {
+    if (journal === null || reporter.pending >= maxBacklog) {
+      await submit(report, topic, packet);
+      return;
+    }
+    const id = journal.append(report);
+    submit(report, topic, packet).then(
+      () => journal.confirm(id),
+      (error: unknown) => {
+        // Left unconfirmed: the next start sends it again.
+        if (!(error instanceof ReporterClosedError)) logger.error({ err: error, report }, "Report failed");
+      },
+    );
+  }
+
   /** Fire and forget, for state the next reading supersedes; problems are logged. */
   function submitLater(report: Report): void {
     reporter.submit(report).then(
@@ -321,7 +354,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         const changed = state.online !== online;
         state.online = online;
         if (online) labels.deviceOnline(state.device.id);
-        if (changed || live) await submit({ type: "availability", deviceId: state.device.id, online, at: new Date(now).toISOString() }, topic, packet);
+        if (changed || live) await record({ type: "availability", deviceId: state.device.id, online, at: new Date(now).toISOString() }, topic, packet);
         return true;
       }
       case "device/telemetry": {
@@ -329,10 +362,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         if (state.online !== true) {
           // Heard from again after its heartbeats stopped, without a new `online`.
           state.online = true;
-          await submit({ type: "availability", deviceId: state.device.id, online: true, at: new Date(now).toISOString() }, topic);
+          await record({ type: "availability", deviceId: state.device.id, online: true, at: new Date(now).toISOString() }, topic);
         }
         const { firmware, batteryPct, rssiDbm, uptimeS } = message.payload;
-        await submit(
+        await record(
           {
             type: "telemetry",
             deviceId: state.device.id,
@@ -349,8 +382,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       }
       case "device/scan": {
         const { seq, code, symbology, scannedAt } = message.payload;
-        const result = await submit({ type: "scan", deviceId: state.device.id, seq, code, symbology, scannedAt }, topic, packet);
-        return result.status === "applied";
+        await record({ type: "scan", deviceId: state.device.id, seq, code, symbology, scannedAt }, topic, packet);
+        return true;
       }
       case "device/weight":
         return handleWeight(state, message.payload, packet);
@@ -661,6 +694,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   await loadRegistry();
 
+  if (opened && opened.unconfirmed.length > 0) {
+    logger.info(`Sending ${opened.unconfirmed.length} journaled reports the service had not confirmed`);
+    for (const { id, report } of opened.unconfirmed) {
+      void reporter.submit(report).then(() => journal?.confirm(id), () => undefined);
+    }
+    await reporter.drained();
+  }
+
   const filters = aclForBridge(storeCode).subscribe;
   const shared = options.mqtt.sharedGroup;
   // Acks go to every instance: only the one that sent the command waits for its transaction.
@@ -760,6 +801,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     await connected;
   } catch (error) {
     await mqttClient.endAsync(true);
+    journal?.close();
     clearInterval(heartbeats);
     clearInterval(rejectionSummary);
     throw error;
@@ -798,6 +840,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       await reporter.close(closeOptions.drainMs ?? 5000);
       await Promise.allSettled([...active]);
       await events.catch(() => undefined);
+      journal?.close();
       if (mqttClient.connected) {
         // A clean disconnect does not fire the last will: say so ourselves.
         await mqttClient

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { callerAs, closeFixtureStore, openFixtureStore, type FixtureStore } from "@store/api/testing";
 import { generateDeviceSecret } from "@store/contracts/credentials";
 import { pino } from "pino";
@@ -48,8 +51,10 @@ export async function openBridgeHarness(options: {
 
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
   const backend = createCallerBackend(services, fixture.tokens.BRIDGE);
+  const journalDir = await mkdtemp(join(tmpdir(), "store-bridge-journal-"));
   const bridgeOptions = {
     heartbeatCheckMs: 100,
+    journalDir,
     labels: { ackTimeoutScale: 0.05, retryDelayMs: 50, maxAttempts: 3 },
     ...options.bridge,
   };
@@ -107,6 +112,7 @@ export async function openBridgeHarness(options: {
     backend,
     bridgeCredentials,
     operator,
+    journalDir,
     get bridge() {
       return bridge;
     },
@@ -114,16 +120,22 @@ export async function openBridgeHarness(options: {
       bridge = next;
     },
     node,
-    mosquitto,
+    get mosquitto() {
+      return mosquitto;
+    },
+    set mosquitto(next: MosquittoProcess | null) {
+      mosquitto = next;
+    },
     url,
     simulator,
     logger,
     async close() {
       await simulator.stop().catch(() => undefined);
       if (node) await node.close();
-      else await bridge.close().catch(() => undefined);
+      else await bridge.close({ drainMs: 0 }).catch(() => undefined);
       await mosquitto?.stop();
       await closeFixtureStore(store);
+      await rm(journalDir, { recursive: true, force: true });
     },
   };
 }
