@@ -100,3 +100,11 @@ export function demoDeviceCredentialHash(storeCode: string, key: string): string
 export function demoBridgeMqttCredentials(storeCode: string): { username: "bridge"; password: string } {
   return { username: "bridge", password: demoDevicePassword(storeCode, "bridge") };
 }
+
+/**
+ * A technician's operator login on the demo store's embedded broker: reads every topic of the
+ * store and asks the bridge, never publishes as a device (client id `operator-...`).
+ */
+export function demoOperatorMqttCredentials(storeCode: string): { username: "operator"; password: string } {
+  return { username: "operator", password: demoDevicePassword(storeCode, "operator") };
+}

@@ -25,6 +25,7 @@ export {
   demoBridgeMqttCredentials,
   demoDeviceCredentialHash,
   demoDevicePassword,
+  demoOperatorMqttCredentials,
   demoToken,
   hashPin,
   hashToken,
