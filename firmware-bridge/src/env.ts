@@ -26,11 +26,20 @@ export const bridgeEnvSchema = z
     MQTT_SHARED_GROUP: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
     MQTT_EMBEDDED_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_EMBEDDED_MQTT_PORT),
     BRIDGE_INSTANCE: instanceSchema.default({ index: 0, count: 1 }),
+    /** Where the bridge journals what it acknowledged before the service confirmed it. */
+    BRIDGE_JOURNAL_DIR: z.string().min(1).default(".data/bridge-journal"),
+    /** An operator's login on the embedded broker (a technician's mosquitto_sub, a manager tool). */
+    MQTT_OPERATOR_USERNAME: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).optional(),
+    MQTT_OPERATOR_PASSWORD: z.string().min(8).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .refine((env) => env.MQTT_URL === undefined || env.MQTT_PASSWORD !== undefined, {
     message: "MQTT_PASSWORD is required with MQTT_URL",
     path: ["MQTT_PASSWORD"],
+  })
+  .refine((env) => (env.MQTT_OPERATOR_USERNAME === undefined) === (env.MQTT_OPERATOR_PASSWORD === undefined), {
+    message: "MQTT_OPERATOR_USERNAME and MQTT_OPERATOR_PASSWORD go together",
+    path: ["MQTT_OPERATOR_PASSWORD"],
   });
 
 export type BridgeEnv = z.output<typeof bridgeEnvSchema>;

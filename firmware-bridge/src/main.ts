@@ -23,6 +23,9 @@ if (command === "mosquitto-config") {
   const files = createMosquittoFiles({
     storeCode: env.STORE_CODE,
     bridge: { username: env.MQTT_USERNAME, password: env.MQTT_PASSWORD },
+    ...(env.MQTT_OPERATOR_USERNAME && env.MQTT_OPERATOR_PASSWORD
+      ? { operator: { username: env.MQTT_OPERATOR_USERNAME, password: env.MQTT_OPERATOR_PASSWORD } }
+      : {}),
     devices: registry.devices
       .filter((device) => device.credentialHash !== null)
       .map((device) => ({ id: device.id, model: device.model, passwordHash: device.credentialHash as string })),
@@ -34,11 +37,18 @@ if (command === "mosquitto-config") {
   await writeFile(path.join(dir, "store.conf"), files.conf);
   process.stdout.write(`Wrote ${dir}/passwd, acl and store.conf for ${registry.devices.length} devices\n`);
 } else if (command === undefined) {
+  const operator =
+    env.MQTT_OPERATOR_USERNAME && env.MQTT_OPERATOR_PASSWORD
+      ? { username: env.MQTT_OPERATOR_USERNAME, password: env.MQTT_OPERATOR_PASSWORD }
+      : undefined;
   const node = await startBridgeNode({
     storeCode: env.STORE_CODE,
     backend,
     logger,
     instance: env.BRIDGE_INSTANCE,
+    // One journal per instance: instances sharing a host must not share a file.
+    journalDir: path.join(env.BRIDGE_JOURNAL_DIR, `instance-${env.BRIDGE_INSTANCE.index + 1}`),
+    ...(operator ? { operator } : {}),
     ...(env.MQTT_URL
       ? {
           mqtt: {

@@ -2,7 +2,7 @@ import { callerAs, stockSnapshot } from "@store/api/testing";
 import { encodePayload, topicFor } from "@store/contracts";
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { brokerKinds, openBridgeHarness, waitFor, type BridgeHarness } from "../testing/harness";
+import { brokerKinds, openBridgeHarness, waitFor, type BridgeHarness, onOneDatabase } from "../testing/harness";
 
 // The bridge end to end, on the embedded broker and on a real Mosquitto: simulated devices with
 // credentials issued by the manager, the bridge with the BRIDGE token, the service and its
@@ -18,7 +18,7 @@ async function eventsSince(h: BridgeHarness, after: string, type: string) {
   return h.store.db.prisma.event.findMany({ where: { id: { gt: BigInt(after) }, type }, orderBy: { id: "asc" } });
 }
 
-describe.each(brokerKinds)("the bridge on the %s broker", (broker) => {
+describe.runIf(onOneDatabase).each(brokerKinds)("the bridge on the %s broker", (broker) => {
   let h: BridgeHarness;
 
   beforeAll(async () => {
@@ -45,6 +45,19 @@ describe.each(brokerKinds)("the bridge on the %s broker", (broker) => {
       clearTimeout(timer);
       controller.abort();
     }
+  });
+
+  it("folds a presentation scanner's repeated reads of one item into one scan", async () => {
+    const scanner = h.simulator.device(h.devices.scanner!.id);
+    const where = { deviceId: h.devices.scanner!.id, code: h.fixture.products.milk.code };
+    const before = await h.store.db.prisma.deviceScan.count({ where });
+    const folded = h.bridge.stats().foldedReads;
+    // The same carton held in front of the window: three reads within the model's 1.2 s.
+    await scanner.scan(h.fixture.products.milk.code);
+    await scanner.scan(h.fixture.products.milk.code);
+    await scanner.scan(h.fixture.products.milk.code);
+    await waitFor("the folded reads", () => h.bridge.stats().foldedReads - folded >= 2);
+    expect(await h.store.db.prisma.deviceScan.count({ where })).toBe(before + 1);
   });
 
   it("turns shelf weight into a unit estimate and raises, then clears, a shelf gap", async () => {

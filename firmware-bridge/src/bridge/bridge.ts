@@ -97,6 +97,7 @@ type Runtime = {
   online: boolean | null;
   lastSeenMs: number;
   lastWeight: { ms: number; seq: number } | null;
+  lastRead: { code: string; ms: number; seq: number } | null;
   shelf: ShelfEstimator | null;
 };
 
@@ -146,6 +147,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     errorsPublished: 0,
     errorsSuppressed: 0,
     unmatchedAcks: 0,
+    foldedReads: 0,
     connected: false,
     reconnects: 0,
   };
@@ -173,6 +175,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         online: existing?.online ?? null,
         lastSeenMs: existing?.lastSeenMs ?? Date.now(),
         lastWeight: existing?.lastWeight ?? null,
+        lastRead: existing?.lastRead ?? null,
         shelf,
       });
     }
@@ -256,8 +259,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     const result = await reporter.submit(report);
     if (result.status === "duplicate") {
       stats.duplicates++;
-      // A redelivery (the broker's dup flag) is MQTT doing its job; anything else repeated is a replay.
-      if (packet && !packet.dup) {
+      // A redelivery (the broker's dup flag) is MQTT doing its job; a scan repeated otherwise is a
+      // replay. For state (availability, telemetry) "duplicate" only means nothing changed.
+      if (packet && !packet.dup && report.type === "scan") {
         rejectMessage(topic, "REPLAYED", `Rejected '${topic}': this message was already applied (a replay)`);
       }
     } else if (result.status === "rejected") {
@@ -382,6 +386,17 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       }
       case "device/scan": {
         const { seq, code, symbology, scannedAt } = message.payload;
+        // A presentation scanner reads an item held in front of it again and again: reads of the
+        // same code within the model's window are one scan.
+        const window = state.definition ? (capability(state.definition, "scanner")?.duplicateWindowMs ?? 0) : 0;
+        const readAt = Date.parse(scannedAt);
+        const previous = state.lastRead;
+        if (window > 0 && previous && previous.code === code && readAt >= previous.ms && readAt - previous.ms < window && previous.seq !== seq) {
+          state.lastRead = { code, ms: readAt, seq };
+          stats.foldedReads++;
+          return true;
+        }
+        state.lastRead = { code, ms: readAt, seq };
         await record({ type: "scan", deviceId: state.device.id, seq, code, symbology, scannedAt }, topic, packet);
         return true;
       }
@@ -667,7 +682,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const heartbeats = setInterval(() => {
     const now = Date.now();
     for (const state of runtime.values()) {
-      if (state.online !== true || !state.definition) continue;
+      // Unknown since this bridge started (null) counts too: a device the service still shows
+      // online must speak within its window, or it is reported offline.
+      if (state.online === false || !state.definition) continue;
       if (now - state.lastSeenMs <= offlineAfterMs(state.definition) * heartbeatScale) continue;
       state.online = false;
       logger.info({ deviceId: state.device.id }, `Device ${state.device.name} (${state.device.id}) went silent: offline`);
@@ -754,7 +771,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     mqttClient.options.reconnectPeriod = Math.round(next * (0.8 + Math.random() * 0.4));
   });
   mqttClient.on("close", () => {
-    if (stats.connected) logger.warn("Lost the MQTT broker; reconnecting");
+    if (stats.connected && !closing) logger.warn("Lost the MQTT broker; reconnecting");
     stats.connected = false;
   });
 

@@ -2,7 +2,7 @@ import { stockSnapshot } from "@store/api/testing";
 import { encodePayload, topicFor } from "@store/contracts";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openBridgeHarness, waitFor, type BridgeHarness } from "../testing/harness";
+import { openBridgeHarness, waitFor, type BridgeHarness, onOneDatabase } from "../testing/harness";
 import { hostileMessages } from "../testing/hostile";
 
 // 100,000 malformed and hostile payloads from authenticated devices on their own topics, plus
@@ -18,7 +18,7 @@ function total(counts: Record<string, number>): number {
   return Object.values(counts).reduce((sum, count) => sum + count, 0);
 }
 
-describe("the bridge under 100,000 hostile messages (embedded broker)", () => {
+describe.runIf(onOneDatabase)("the bridge under 100,000 hostile messages (embedded broker)", () => {
   let h: BridgeHarness;
   const clients: MqttClient[] = [];
 

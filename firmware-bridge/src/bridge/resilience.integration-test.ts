@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findMosquitto, startMosquitto } from "../broker/mosquitto";
-import { openBridgeHarness, waitFor, type BridgeHarness } from "../testing/harness";
+import { openBridgeHarness, waitFor, type BridgeHarness, onOneDatabase } from "../testing/harness";
 import { startBridge } from "./bridge";
 
 // A burst of 10,000 QoS 1 scans while the broker and the bridge restart under it: not one may be
@@ -49,7 +49,7 @@ async function applied(h: BridgeHarness) {
 
 const hasMosquitto = findMosquitto() !== undefined;
 
-describe.runIf(hasMosquitto)("10,000 QoS 1 scans through a Mosquitto restart and a bridge restart", () => {
+describe.runIf(onOneDatabase && hasMosquitto)("10,000 QoS 1 scans through a Mosquitto restart and a bridge restart", () => {
   let h: BridgeHarness;
   let persistence: string;
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findMosquitto } from "../broker/mosquitto";
-import { openBridgeHarness, waitFor, type BridgeHarness } from "../testing/harness";
+import { openBridgeHarness, waitFor, type BridgeHarness, onOneDatabase } from "../testing/harness";
 import { startBridge, type Bridge } from "./bridge";
 
 // Two bridge instances on one Mosquitto share the devices' messages through an MQTT 5 shared
@@ -9,7 +9,7 @@ import { startBridge, type Bridge } from "./bridge";
 
 const SCANS = 2_000;
 
-describe.runIf(findMosquitto() !== undefined)("two bridge instances sharing the load on Mosquitto", () => {
+describe.runIf(onOneDatabase && findMosquitto() !== undefined)("two bridge instances sharing the load on Mosquitto", () => {
   let h: BridgeHarness;
   const bridges: Bridge[] = [];
 

@@ -9,6 +9,8 @@ export type BridgeStats = {
   /** Rejections not published on bridge/error because of the rate limit (still counted above). */
   errorsSuppressed: number;
   unmatchedAcks: number;
+  /** Repeated reads of one code within a scanner's duplicate window, folded into one scan. */
+  foldedReads: number;
   reports: { batches: number; failures: number; pending: number };
   labels: { confirmed: number; pending: number; failed: number; sent: number; retries: number };
   devices: { known: number; online: number };

@@ -13,6 +13,13 @@ import type { SimDeviceSpec } from "../simulator";
 
 export type BrokerKind = "embedded" | "mosquitto";
 
+/**
+ * The bridge's tests are about brokers and devices, and the service under them is tested on both
+ * databases in its own package: they run once, on PostgreSQL when the run has one, else on PGlite,
+ * which keeps the suite's time in check.
+ */
+export const onOneDatabase = process.env.TEST_DATABASE_URL ? process.env.TEST_DB === "postgres" : true;
+
 /** The brokers a test runs against: the embedded one always, Mosquitto when it is installed. */
 export const brokerKinds: BrokerKind[] = findMosquitto() ? ["embedded", "mosquitto"] : ["embedded"];
 
