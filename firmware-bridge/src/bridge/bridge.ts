@@ -98,6 +98,8 @@ type Runtime = {
   lastSeenMs: number;
   lastWeight: { ms: number; seq: number } | null;
   lastRead: { code: string; ms: number; seq: number } | null;
+  /** Declared offline by the heartbeat check (not by its own will or `offline`). */
+  silenced: boolean;
   shelf: ShelfEstimator | null;
 };
 
@@ -176,6 +178,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         lastSeenMs: existing?.lastSeenMs ?? Date.now(),
         lastWeight: existing?.lastWeight ?? null,
         lastRead: existing?.lastRead ?? null,
+        silenced: existing?.silenced ?? false,
         shelf,
       });
     }
@@ -351,23 +354,25 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     // A retained copy delivered on subscription is the last known state, not a sign of life.
     const live = !packet.retain;
     if (live) state.lastSeenMs = now;
+    if (live && state.silenced && message.channel !== "device/availability") {
+      // Heard from again after its heartbeats stopped, without a new `online`.
+      state.silenced = false;
+      state.online = true;
+      await record({ type: "availability", deviceId: state.device.id, online: true, at: new Date(now).toISOString() }, topic);
+    }
 
     switch (message.channel) {
       case "device/availability": {
         const online = message.payload.state === "online";
         const changed = state.online !== online;
         state.online = online;
+        state.silenced = false;
         if (online) labels.deviceOnline(state.device.id);
         if (changed || live) await record({ type: "availability", deviceId: state.device.id, online, at: new Date(now).toISOString() }, topic, packet);
         return true;
       }
       case "device/telemetry": {
         if (!live) return true;
-        if (state.online !== true) {
-          // Heard from again after its heartbeats stopped, without a new `online`.
-          state.online = true;
-          await record({ type: "availability", deviceId: state.device.id, online: true, at: new Date(now).toISOString() }, topic);
-        }
         const { firmware, batteryPct, rssiDbm, uptimeS } = message.payload;
         await record(
           {
@@ -687,6 +692,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       if (state.online === false || !state.definition) continue;
       if (now - state.lastSeenMs <= offlineAfterMs(state.definition) * heartbeatScale) continue;
       state.online = false;
+      state.silenced = true;
       logger.info({ deviceId: state.device.id }, `Device ${state.device.name} (${state.device.id}) went silent: offline`);
       submitLater({
         type: "availability",
