@@ -1,3 +1,4 @@
+import { bridgeBench } from "./bridge";
 import { checkout } from "./checkout";
 import { hotSku } from "./hot-sku";
 import { oversell } from "./oversell";
@@ -11,6 +12,7 @@ const benches: Record<string, () => Promise<void>> = {
   "hot-sku": hotSku,
   checkout,
   oversell,
+  bridge: bridgeBench,
 };
 
 const requested = process.argv.slice(2).filter((arg) => arg !== "--");
