@@ -1,13 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createConnection, createServer } from "node:net";
-import { tmpdir, userInfo } from "node:os";
-import { delimiter, join } from "node:path";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { encodePayload, subscriptionFor, topicFor } from "@store/contracts";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMosquittoFiles } from "./config";
+import { findMosquitto, startMosquitto, type MosquittoProcess } from "../broker/mosquitto";
 
 // Needs no database: it runs in both integration projects, each against its own Mosquitto.
 
@@ -19,107 +16,29 @@ const OTHER_LABEL = { id: "esl-b1-1", model: "esl-2.13-bwr", password: "label-b1
 const BRIDGE = { username: "bridge", password: "bridge-secret" };
 const NOT_AUTHORIZED = 0x87;
 
-function findMosquitto(): string | undefined {
-  const dirs = [...(process.env.PATH ?? "").split(delimiter), "/usr/sbin", "/usr/local/sbin"];
-  return dirs.map((dir) => join(dir, "mosquitto")).find((path) => path !== "mosquitto" && existsSync(path));
-}
-
 const mosquittoBinary = findMosquitto();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ port, host: "127.0.0.1" });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
-
-type Broker = { process: ChildProcess; port: number; log: () => string };
-
-async function startMosquitto(binary: string, dir: string): Promise<Broker> {
-  // The free port is released before Mosquitto binds it, so another process may take it first:
-  // then Mosquitto exits and we try another port.
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const passwordFilePath = join(dir, "passwd");
-    const aclFilePath = join(dir, "acl");
-    const files = createMosquittoFiles({
-      storeCode: STORE,
-      bridge: BRIDGE,
-      devices: [SCANNER, OTHER_SCANNER, LABEL, OTHER_LABEL],
-      broker: {
-        port,
-        passwordFilePath,
-        aclFilePath,
-        persistence: { location: dir, autosaveIntervalS: 1 },
-        // Started as root, Mosquitto would switch to the `mosquitto` user, who cannot read this
-        // private temp directory.
-        runAsUser: process.getuid?.() === 0 ? userInfo().username : undefined,
-      },
-    });
-    const confPath = join(dir, "mosquitto.conf");
-    await writeFile(passwordFilePath, files.passwordFile, { mode: 0o600 });
-    await writeFile(aclFilePath, files.aclFile);
-    await writeFile(confPath, files.conf);
-
-    let output = "";
-    const child = spawn(binary, ["-c", confPath], { stdio: ["ignore", "pipe", "pipe"] });
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const broker = { process: child, port, log: () => output };
-
-    const deadline = Date.now() + 4_000;
-    while (child.exitCode === null && child.signalCode === null && Date.now() < deadline) {
-      if (await accepts(port)) return broker;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    await stopMosquitto(broker);
-    if (attempt === 3 || !output.includes("Address already in use")) {
-      throw new Error(`Mosquitto did not start on port ${port}:\n${output}`);
-    }
-  }
-}
-
-async function stopMosquitto(broker: Broker): Promise<void> {
-  const child = broker.process;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 2_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 describe.skipIf(mosquittoBinary === undefined)(
   "Mosquitto with the generated password and ACL files (skipped: no mosquitto binary)",
   () => {
     let dir: string | undefined;
-    let broker: Broker | undefined;
+    let broker: MosquittoProcess | undefined;
     const clients: MqttClient[] = [];
 
     beforeAll(async () => {
-      dir = await mkdtemp(join(tmpdir(), "store-mosquitto-"));
-      broker = await startMosquitto(mosquittoBinary ?? "mosquitto", dir);
+      // Files generated by createMosquittoFiles (through startMosquitto), persistence on disk.
+      dir = await mkdtemp(join(tmpdir(), "store-mosquitto-data-"));
+      broker = await startMosquitto({
+        storeCode: STORE,
+        bridge: BRIDGE,
+        devices: [SCANNER, OTHER_SCANNER, LABEL, OTHER_LABEL],
+        persistenceDir: dir,
+      });
     });
 
     afterAll(async () => {
       await Promise.all(clients.map((client) => client.endAsync(true)));
-      if (broker) await stopMosquitto(broker);
+      await broker?.stop();
       if (dir) await rm(dir, { recursive: true, force: true });
     });
 
