@@ -95,6 +95,8 @@ describe.runIf(onOneDatabase)("the bridge under 100,000 hostile messages (embedd
 
     const expected = HOSTILE + REPLAYS;
     await waitFor("the bridge to read everything", () => h.bridge.stats().received - receivedBefore >= expected + 1, 120_000);
+    // A replay's verdict comes from the service, a moment after the bridge read it.
+    await waitFor("every verdict", () => total(h.bridge.stats().rejected) >= expected, 60_000);
     const stats = h.bridge.stats();
     // Every hostile message and every replay was rejected, each with a code and a reason.
     expect(total(stats.rejected)).toBe(expected);
