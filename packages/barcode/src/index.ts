@@ -1,0 +1,17 @@
+export {
+  RETAIL_FORMATS,
+  checkedGtin,
+  decodeLuminance,
+  type DecodeOptions,
+  type DecodeResult,
+  type RetailFormat,
+} from "./decode";
+export {
+  downscaleHalf,
+  rotateQuarter,
+  stretchContrast,
+  toLuminance,
+  upscaleDouble,
+  type LuminanceImage,
+  type PixelImage,
+} from "./image";

@@ -1,0 +1,2 @@
+export { decodeImageBytes, readImageFile } from "./read-image";
+export { runDecodeCli } from "./cli";

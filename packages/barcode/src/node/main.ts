@@ -1,0 +1,3 @@
+import { runDecodeCli } from "./cli";
+
+process.exitCode = await runDecodeCli(process.argv.slice(2));

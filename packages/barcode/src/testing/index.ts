@@ -1,0 +1,12 @@
+export {
+  addNoise,
+  blankImage,
+  blur,
+  glare,
+  lowContrast,
+  placeOnCanvas,
+  rotate,
+  seededRandom,
+  type RgbaImage,
+} from "./degrade";
+export { renderBarcode, type RenderSpec } from "./render";
