@@ -131,6 +131,21 @@ describe.runIf(onOneDatabase).each(brokerKinds)("the bridge on the %s broker", (
     expect(label.shown?.priceMinor).not.toBe(1399);
   });
 
+  it("sends a label that was offline its content once it is back", async () => {
+    const label = h.simulator.device(h.devices.label!.id);
+    await label.stop();
+    await h.manager.prices.set({ idempotencyKey: `cola-offline-${broker}`, productId: h.fixture.products.cola.id, priceMinor: 425 });
+    await waitFor("the bridge to have tried", () =>
+      h.store.db.prisma.labelState.findUnique({ where: { deviceId: h.devices.label!.id } }).then((row) => row?.status === "PENDING"),
+    );
+    expect(label.shown?.priceMinor).not.toBe(425);
+    await label.start();
+    await waitFor("the new price on the label", () => label.shown?.priceMinor === 425);
+    await waitFor("the confirmation", () =>
+      h.store.db.prisma.labelState.findUnique({ where: { deviceId: h.devices.label!.id } }).then((row) => row?.status === "CONFIRMED"),
+    );
+  });
+
   it("flashes a label's LED on request, through the service (pick-to-light) and over MQTT", async () => {
     const label = h.simulator.device(h.devices.label!.id);
     const picker = await callerAs(h.services, h.fixture.actors.PICKER);

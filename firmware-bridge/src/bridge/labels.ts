@@ -39,6 +39,10 @@ export class LabelSync {
   private readonly queuedSet = new Set<string>();
   private closed = false;
   private sleepers = new Set<() => void>();
+  /** Per label being sent to: its outstanding transaction, and how to end its backoff early. */
+  private readonly inFlight = new Map<string, string>();
+  private readonly wakers = new Map<string, () => void>();
+  private readonly nudged = new Set<string>();
   private readonly counters = { sent: 0, retries: 0 };
 
   constructor(private readonly options: LabelSyncOptions) {}
@@ -72,10 +76,22 @@ export class LabelSync {
     return count;
   }
 
-  /** A label came back online: anything it missed goes out now. */
+  /**
+   * A label came (back) online: anything it missed goes out now. A label being retried stops
+   * waiting for an ack that cannot come (it was offline when the command went) or for its
+   * backoff, and is sent to at once.
+   */
   deviceOnline(deviceId: string): void {
     const known = this.status.get(deviceId);
-    if (this.wanted.has(deviceId) && known?.status !== "confirmed") this.enqueue(deviceId);
+    if (!this.wanted.has(deviceId) || known?.status === "confirmed") return;
+    if (this.active.has(deviceId)) {
+      this.nudged.add(deviceId);
+      this.wakers.get(deviceId)?.();
+      const transaction = this.inFlight.get(deviceId);
+      if (transaction) this.options.commands.cancel(transaction);
+      return;
+    }
+    this.enqueue(deviceId);
   }
 
   forget(deviceId: string): void {
@@ -145,7 +161,10 @@ export class LabelSync {
       }
       if (attempt > 0) {
         this.counters.retries++;
-        await this.sleep(retryDelayMs * 2 ** (attempt - 1));
+        if (!this.nudged.delete(deviceId)) {
+          await this.sleep(retryDelayMs * 2 ** (attempt - 1), deviceId);
+          this.nudged.delete(deviceId); // woken because it came online: that nudge is used up
+        }
         if (this.closed) return;
         if (this.wanted.get(deviceId)?.contentHash !== hash) continue;
       }
@@ -163,7 +182,9 @@ export class LabelSync {
         lastError = `could not send the command: ${error instanceof Error ? error.message : String(error)}`;
         continue;
       }
+      this.inFlight.set(deviceId, transaction);
       const result = await outcome;
+      this.inFlight.delete(deviceId);
       if (result.status === "acked" && result.ack.status === "ok") {
         if (this.wanted.get(deviceId)?.contentHash === hash) {
           this.settle(deviceId, assignment, "confirmed", attempt, undefined, transaction);
@@ -171,7 +192,12 @@ export class LabelSync {
         }
         continue; // confirmed content that is already outdated: send the newer one
       }
-      if (result.status === "cancelled") return;
+      if (result.status === "cancelled") {
+        // Cancelled because the label just came online: send again now; otherwise we are stopping.
+        if (this.closed || !this.nudged.has(deviceId)) return;
+        lastError = "the label was offline when the command was sent";
+        continue;
+      }
       lastError =
         result.status === "timeout"
           ? `no acknowledgement within ${timeoutMs} ms`
@@ -212,16 +238,18 @@ export class LabelSync {
     });
   }
 
-  private sleep(ms: number): Promise<void> {
+  private sleep(ms: number, deviceId: string): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
-      const sleepers = this.sleepers;
+      const { sleepers, wakers } = this;
       function done() {
         clearTimeout(timer);
         sleepers.delete(done);
+        wakers.delete(deviceId);
         resolve();
       }
       sleepers.add(done);
+      wakers.set(deviceId, done);
     });
   }
 }
