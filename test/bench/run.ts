@@ -1,5 +1,6 @@
 import { bridgeBench } from "./bridge";
 import { checkout } from "./checkout";
+import { decodeBench } from "./decode";
 import { hotSku } from "./hot-sku";
 import { oversell } from "./oversell";
 import { note } from "./support";
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<void>> = {
   checkout,
   oversell,
   bridge: bridgeBench,
+  decode: decodeBench,
 };
 
 const requested = process.argv.slice(2).filter((arg) => arg !== "--");
