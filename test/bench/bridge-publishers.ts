@@ -1,3 +1,4 @@
+import { seededRandom } from "@store/domain";
 import { parentPort, workerData } from "node:worker_threads";
 import { deviceLastWill, encodePayload, topicFor } from "@store/contracts";
 import mqtt, { type MqttClient } from "mqtt";
@@ -73,17 +74,6 @@ type Sensor = SensorSpec & {
   random: () => number;
 };
 
-/** mulberry32: a small seeded generator, so every run publishes the same readings. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { decodeLuminance } from "@store/barcode";
-import { isDomainError, normalizeGtin } from "@store/domain";
+import { isDomainError, normalizeGtin, seededRandom } from "@store/domain";
 import {
   addNoise,
   blur,
@@ -10,7 +10,6 @@ import {
   placeOnCanvas,
   renderBarcode,
   rotate,
-  seededRandom,
   type RenderSpec,
   type RgbaImage,
 } from "@store/barcode/testing";

@@ -1,3 +1,4 @@
+import { seededRandom } from "@store/domain";
 // A small seeded PRNG, so a simulation run with a seed repeats its noise, dropouts and radio
 // readings draw for draw. Not for anything secret.
 
@@ -10,16 +11,9 @@ export type Random = {
   chance(p: number): boolean;
 };
 
-/** mulberry32: 32 bits of state, passes the usual statistical tests for simulation purposes. */
+/** Draws from `seededRandom` (mulberry32) of the domain package, with the helpers a simulation needs. */
 export function createRandom(seed: number): Random {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const next = seededRandom(seed);
   return {
     next,
     gaussian(sigma) {

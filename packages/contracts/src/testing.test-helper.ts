@@ -1,17 +1,6 @@
 import { ContractError } from "./errors";
 
-/** A seeded xorshift32 generator: random-looking input that repeats from run to run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 4294967296;
-  };
-}
+export { seededRandom } from "@store/domain";
 
 export function randomInt(random: () => number, min: number, max: number): number {
   return min + Math.floor(random() * (max - min + 1));

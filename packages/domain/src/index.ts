@@ -77,3 +77,4 @@ export {
   type PromotionKind,
   type UnitOfSale,
 } from "./pricing";
+export { seededRandom } from "./random";

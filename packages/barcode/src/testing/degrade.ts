@@ -1,3 +1,4 @@
+import { seededRandom } from "@store/domain";
 /**
  * Degradations a camera inflicts on a printed code, as small pure functions over RGBA images.
  * Unit tests and the decode benchmark build their hard frames from them; every random choice
@@ -126,17 +127,6 @@ export function lowContrast(image: RgbaImage, dark: number, light: number): Rgba
   return mapPixels(image, (value) => dark + ((light - dark) * value) / 255);
 }
 
-/** A small, fast, seedable PRNG (mulberry32): the same seed gives the same frame everywhere. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Sensor noise: each pixel's grey level moved by up to ±amplitude (the same on R, G and B). */
 export function addNoise(image: RgbaImage, amplitude: number, seed: number): RgbaImage {

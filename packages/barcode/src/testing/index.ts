@@ -6,7 +6,6 @@ export {
   lowContrast,
   placeOnCanvas,
   rotate,
-  seededRandom,
   type RgbaImage,
 } from "./degrade";
 export { renderBarcode, type RenderSpec } from "./render";

@@ -1,0 +1,15 @@
+/**
+ * A small, fast, seeded generator of numbers in [0, 1) (mulberry32, 32 bits of state): the same
+ * seed draws the same numbers everywhere, so property tests, generated test images, simulated
+ * sensor noise and benchmark inputs repeat exactly. Not for anything secret.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
