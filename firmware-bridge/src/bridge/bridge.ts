@@ -160,6 +160,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   // Registry
   // ---------------------------------------------------------------------------------------------
 
+  const sensorsAt = new Map<string, Runtime[]>();
+  const facingKey = (productId: string, locationId: string) => `${productId}/${locationId}`;
+
   async function loadRegistry(): Promise<void> {
     const registry = await backend.registry();
     if (registry.storeCode !== storeCode) {
@@ -188,6 +191,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       labels.forget(id);
       options.onDeviceRetired?.(id);
     }
+    // Every sale moves stock: find the sensors under a facing without walking every device.
+    sensorsAt.clear();
+    for (const state of runtime.values()) {
+      const { product, location } = state.device;
+      if (!state.shelf || !product || !location) continue;
+      const key = facingKey(product.id, location.id);
+      sensorsAt.set(key, [...(sensorsAt.get(key) ?? []), state]);
+    }
   }
 
   function shelfEstimatorFor(
@@ -196,17 +207,21 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     existing: ShelfEstimator | null,
   ): ShelfEstimator | null {
     if (device.kind !== "SHELF_SENSOR" || !device.product || !definition) return null;
-    const facts = shelfFacts({
-      unitWeightG: device.product.unitWeightG,
-      systemOnHand: device.shelfOnHand,
-      lowStockThreshold: device.product.lowStockThreshold,
-      soldByWeight: device.product.unitOfSale !== "EACH",
-    });
+    const facts = factsOf(device.product, device.shelfOnHand);
     if (existing) {
       existing.setFacts(facts);
       return existing;
     }
     return new ShelfEstimator(facts, options.shelf);
+  }
+
+  function factsOf(product: NonNullable<RegistryDevice["product"]>, systemOnHand: string | null) {
+    return shelfFacts({
+      unitWeightG: product.unitWeightG,
+      systemOnHand,
+      lowStockThreshold: product.lowStockThreshold,
+      soldByWeight: product.unitOfSale !== "EACH",
+    });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -612,19 +627,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       }
       case "stock.changed": {
         const { productId, locationId, onHand } = payload;
-        if (typeof onHand !== "string") return;
-        for (const state of runtime.values()) {
-          const { product, location } = state.device;
-          if (!state.shelf || !product || product.id !== productId || location?.id !== locationId) continue;
+        if (typeof onHand !== "string" || typeof productId !== "string" || typeof locationId !== "string") return;
+        for (const state of sensorsAt.get(facingKey(productId, locationId)) ?? []) {
+          const { product } = state.device;
+          if (!state.shelf || !product) continue;
           state.device = { ...state.device, shelfOnHand: onHand };
-          const estimate = state.shelf.setFacts(
-            shelfFacts({
-              unitWeightG: product.unitWeightG,
-              systemOnHand: onHand,
-              lowStockThreshold: product.lowStockThreshold,
-              soldByWeight: product.unitOfSale !== "EACH",
-            }),
-          );
+          const estimate = state.shelf.setFacts(factsOf(product, onHand));
           if (estimate) reportShelf(state, estimate, new Date().toISOString());
         }
         return;

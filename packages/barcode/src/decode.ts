@@ -31,14 +31,8 @@ export const RETAIL_FORMATS = [
 ] as const;
 export type RetailFormat = (typeof RETAIL_FORMATS)[number];
 
-const LINEAR_FORMATS: ReadonlySet<RetailFormat> = new Set([
-  "EAN_13",
-  "EAN_8",
-  "UPC_A",
-  "UPC_E",
-  "CODE_128",
-  "ITF",
-]);
+const MATRIX_FORMATS: ReadonlySet<RetailFormat> = new Set(["DATA_MATRIX", "QR_CODE"]);
+const LINEAR_FORMATS: ReadonlySet<RetailFormat> = new Set(RETAIL_FORMATS.filter((format) => !MATRIX_FORMATS.has(format)));
 
 export type DecodeOptions = {
   /** Symbologies to look for (default: all of RETAIL_FORMATS). Fewer formats decode faster. */

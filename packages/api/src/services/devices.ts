@@ -4,7 +4,7 @@ import { aclFor, deviceDefinitions, type Acl, type DeviceDefinition, type LedCol
 import { generateDeviceSecret, hashDevicePassword } from "@store/contracts/credentials";
 import type { Actor } from "../auth/actor";
 import { ServiceError } from "../errors";
-import { labelContent, labelContentHash, type LabelContent, type LabelPromotion } from "./devices-labels";
+import { labelContent, labelContentHash, type LabelContent, type LabelProduct, type LabelPromotion } from "./devices-labels";
 import { applyReports, isBatteryLow, type DeviceReport, type ReportResult } from "./devices-report";
 import type { EventsService } from "./events";
 import { utc } from "./sql";
@@ -524,16 +524,9 @@ export function createDevicesService(db: Database, stores: StoreDirectory, event
     actor: Actor,
     input: { productIds?: readonly string[] | undefined } = {},
   ): Promise<LabelAssignment[]> {
-    type Row = {
+    type Row = LabelProduct & {
       deviceId: string;
       productId: string;
-      sku: string;
-      nameEn: string;
-      nameZh: string;
-      brand: string | null;
-      unitOfSale: "EACH" | "WEIGHT";
-      contentAmount: string | null;
-      contentUnit: string | null;
       priceMinor: number | null;
       promotions: LabelPromotion[];
       status: LabelStateView["status"] | null;
