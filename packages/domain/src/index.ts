@@ -78,3 +78,13 @@ export {
   type UnitOfSale,
 } from "./pricing";
 export { seededRandom } from "./random";
+export {
+  BAGGING_PLACE_WINDOW_MS,
+  acceptedBaseline,
+  baggingExpectation,
+  judgeBagging,
+  type BaggingCheck,
+  type BaggingExpectation,
+  type BaggingVerdict,
+  type WeighableProduct,
+} from "./bagging";

@@ -2,21 +2,18 @@ import type { Database } from "@store/db";
 import {
   DomainError,
   QUANTITY_SCALE,
+  baggingExpectation,
   classifyScan,
   divideRoundHalfUp,
   formatQuantity,
   parseQuantity,
   priceCart,
+  type BaggingExpectation,
   type Promotion,
   type ScanResult,
 } from "@store/domain";
 import { ServiceError } from "../errors";
-import {
-  barcodeKeyOf,
-  loadFactsByBarcode,
-  type BarcodeKey,
-  type ProductFacts,
-} from "./product-facts";
+import { barcodeKeyOf, loadFactsByBarcode, type BarcodeKey, type ProductFacts } from "./product-facts";
 import { milliOf } from "./sql";
 import type { StoreConfig } from "./stores";
 
@@ -46,6 +43,8 @@ export type QuotedLine = {
   nameZh: string;
   unitOfSale: "EACH" | "WEIGHT";
   minimumAge: number | null;
+  /** What the line should add to the bagging area; null when the security scale does not check it. */
+  bagging: BaggingExpectation | null;
   /** A count (EACH) or grams (WEIGHT), exact decimal text. */
   quantity: string;
   unitPriceMinor: number;
@@ -168,7 +167,8 @@ function quantityAndPrice(
     }
     return { quantityMilli: label.weightG, fixedPriceMinor: null };
   }
-  if (product.unitOfSale === "EACH") return { quantityMilli: QUANTITY_SCALE, fixedPriceMinor: label.priceMinor };
+  if (product.unitOfSale === "EACH")
+    return { quantityMilli: QUANTITY_SCALE, fixedPriceMinor: label.priceMinor };
   if (priceMinor <= 0) {
     throw new ServiceError(
       "PRICE_MISSING",
@@ -216,7 +216,12 @@ export async function resolveLines(
  */
 export type FactsCache = {
   /** `fresh` reads every key from the database (and keeps the result). */
-  load(storeId: string, keys: readonly BarcodeKey[], now: Date, fresh?: boolean): Promise<Map<string, ProductFacts>>;
+  load(
+    storeId: string,
+    keys: readonly BarcodeKey[],
+    now: Date,
+    fresh?: boolean,
+  ): Promise<Map<string, ProductFacts>>;
 };
 
 export function createFactsCache(db: Database, ttlMs: number): FactsCache {
@@ -302,7 +307,8 @@ export function resolveProductLine(
 /** Prices resolved lines with the promotions running now (priced by @store/domain). */
 export function priceLines(store: StoreConfig, lines: readonly ResolvedLine[]): CartQuote {
   const promotions = new Map<string, ResolvedLine["product"]["promotions"][number]>();
-  for (const line of lines) for (const promotion of line.product.promotions) promotions.set(promotion.id, promotion);
+  for (const line of lines)
+    for (const promotion of line.product.promotions) promotions.set(promotion.id, promotion);
   const cart = priceCart({
     currency: store.currency,
     lines: lines.map((line) => ({
@@ -330,6 +336,7 @@ export function priceLines(store: StoreConfig, lines: readonly ResolvedLine[]): 
         nameZh: line.product.nameZh,
         unitOfSale: line.product.unitOfSale,
         minimumAge: line.product.minimumAge,
+        bagging: baggingExpectation(line.product, line.quantityMilli),
         quantity: formatQuantity(line.quantityMilli),
         unitPriceMinor: priced.unitPriceMinor,
         fixedPriceMinor: priced.fixedPriceMinor,
@@ -362,9 +369,19 @@ function toDomainPromotion(promotion: ResolvedLine["product"]["promotions"][numb
   const base = { code: promotion.code, items: promotion.items };
   switch (promotion.kind) {
     case "MULTI_BUY":
-      return { ...base, kind: "MULTI_BUY", buyQuantity: promotion.buyQuantity ?? 0, payQuantity: promotion.payQuantity ?? 0 };
+      return {
+        ...base,
+        kind: "MULTI_BUY",
+        buyQuantity: promotion.buyQuantity ?? 0,
+        payQuantity: promotion.payQuantity ?? 0,
+      };
     case "FIXED_PRICE":
-      return { ...base, kind: "FIXED_PRICE", buyQuantity: promotion.buyQuantity ?? 0, priceMinor: promotion.priceMinor ?? 0 };
+      return {
+        ...base,
+        kind: "FIXED_PRICE",
+        buyQuantity: promotion.buyQuantity ?? 0,
+        priceMinor: promotion.priceMinor ?? 0,
+      };
     case "PERCENT_OFF":
       return { ...base, kind: "PERCENT_OFF", percentOffBp: promotion.percentOffBp ?? 0 };
     case "BUNDLE":
@@ -419,7 +436,12 @@ export function allocateStock(demands: readonly StockDemand[], verb: "sell" | "r
         verb === "sell"
           ? `Cannot sell ${amount} of ${describe(code, product)}: only ${left} available`
           : `Cannot reserve ${amount} of ${describe(code, product)}: only ${left} left`,
-        { code, productId: product.id, requested: formatQuantity(milli), available: formatQuantity(available) },
+        {
+          code,
+          productId: product.id,
+          requested: formatQuantity(milli),
+          available: formatQuantity(available),
+        },
       );
     }
     let remaining = milli;
@@ -438,7 +460,9 @@ export function allocateStock(demands: readonly StockDemand[], verb: "sell" | "r
  * One move per balance row, sorted by (product, location): the order rows are locked in, so
  * concurrent statements never deadlock.
  */
-export function mergeTakes(takes: readonly StockTake[]): Array<{ productId: string; locationId: string; quantity: string }> {
+export function mergeTakes(
+  takes: readonly StockTake[],
+): Array<{ productId: string; locationId: string; quantity: string }> {
   const merged = new Map<string, { productId: string; locationId: string; milli: number }>();
   for (const take of takes) {
     const key = `${take.productId}/${take.locationId}`;
@@ -448,5 +472,9 @@ export function mergeTakes(takes: readonly StockTake[]): Array<{ productId: stri
   }
   return [...merged.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, entry]) => ({ productId: entry.productId, locationId: entry.locationId, quantity: formatQuantity(entry.milli) }));
+    .map(([, entry]) => ({
+      productId: entry.productId,
+      locationId: entry.locationId,
+      quantity: formatQuantity(entry.milli),
+    }));
 }

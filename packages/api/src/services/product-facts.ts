@@ -16,6 +16,10 @@ export type ProductFacts = {
   unitOfSale: "EACH" | "WEIGHT";
   active: boolean;
   minimumAge: number | null;
+  /** Grams; what the bagging-scale check expects of one unit, and how far off it may be. */
+  unitWeightG: number | null;
+  weightToleranceG: number | null;
+  notWeighable: boolean;
   taxRateBp: number;
   categoryCode: string;
   primaryBarcode: string | null;
@@ -59,6 +63,7 @@ function factColumns(storeId: string, now: Date): Prisma.Sql {
   return Prisma.sql`
     p.id::text AS id, p.sku, p."nameEn", p."nameZh", p.brand, p."unitOfSale"::text AS "unitOfSale",
     p.active, p."minimumAge", p."lowStockThreshold"::text AS "lowStockThreshold",
+    p."unitWeightG"::float8 AS "unitWeightG", p."weightToleranceG"::float8 AS "weightToleranceG", p."notWeighable",
     c."taxRateBp", c.code AS "categoryCode",
     (SELECT bc.code FROM "Barcode" bc WHERE bc."productId" = p.id
       ORDER BY bc."isPrimary" DESC, bc.kind, bc.code LIMIT 1) AS "primaryBarcode",
