@@ -101,6 +101,7 @@ const access: Record<string, Row> = {
     outcome: "NOT_FOUND",
   },
   "devices.scans": { allowed: ["KIOSK", "PICKER", "MANAGER", "ATTENDANT"], input: (f) => ({ hostId: f.devices.kiosk.id }) },
+  "devices.weights": { allowed: ["KIOSK", "PICKER", "MANAGER", "ATTENDANT"], input: (f) => ({ hostId: f.devices.kiosk.id }) },
 };
 
 let db: Database & { drop(): Promise<void> };

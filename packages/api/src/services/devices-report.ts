@@ -45,7 +45,29 @@ export type DeviceReport =
       attempts: number;
       error?: string | undefined;
       at: string;
-    };
+    }
+  | { type: "weight"; deviceId: string; seq: number; grams: number; stable: boolean; measuredAt: string };
+
+/** Kinds whose readings serve the session of the kiosk or handheld they are bound to. */
+export const sessionScaleKinds = ["SCALE", "BAGGING_SCALE"] as const;
+export type SessionScaleKind = (typeof sessionScaleKinds)[number];
+
+/**
+ * The payload of a `device.weight` event (subject: the host), and what `devices.weights` streams:
+ * a reading of a scale bound to a kiosk or handheld that differs from the one before it.
+ */
+export type DeviceWeightEvent = {
+  deviceId: string;
+  hostId: string;
+  kind: SessionScaleKind;
+  /** Net grams, at most 3 decimals; may dip below 0 by noise or after a tare. */
+  grams: number;
+  /** The scale's stable indicator: the reading has settled. */
+  stable: boolean;
+  /** The scale's message counter; with measuredAt it orders the readings. */
+  seq: number;
+  measuredAt: string;
+};
 
 export type ReportRejection =
   "DEVICE_NOT_FOUND" | "DEVICE_RETIRED" | "REPORT_NOT_SUPPORTED" | "PRODUCT_MISMATCH" | "INVALID_REPORT";
@@ -98,6 +120,7 @@ type StateRow = {
 type LabelStatus = "PENDING" | "CONFIRMED" | "FAILED";
 
 type Shelf = { grams: number; units: number; gap: boolean; low: boolean; measuredAt: number };
+type Weight = { grams: number; stable: boolean; seq: number; measuredAt: number };
 type Label = {
   contentHash: string;
   transaction: string;
@@ -122,6 +145,8 @@ type Working = {
   shelfChanged: boolean;
   label: Label | null;
   labelChanged: boolean;
+  /** The scale's last reading the store knows (its newest `device.weight` event). */
+  weight: Weight | null;
 };
 
 type PendingEvent = {
@@ -204,6 +229,20 @@ export async function applyReports(
         ORDER BY d.id
         FOR NO KEY UPDATE OF d`;
       const devices = new Map<string, Working>(rows.map((row) => [row.id, working(row)]));
+      // Read after the lock (in a statement of its own, so with a snapshot taken after it): a
+      // concurrent batch's reading of the same scale is then either committed and seen, or after.
+      const weighed = new Set(
+        reports.flatMap((report) => (report.type === "weight" ? [report.deviceId] : [])),
+      );
+      const scales = rows.flatMap((row) =>
+        weighed.has(row.id) && isSessionScale(row.kind) && row.hostId !== null
+          ? [{ deviceId: row.id, hostId: row.hostId }]
+          : [],
+      );
+      for (const [deviceId, last] of await latestWeightEvents(tx, storeId, scales)) {
+        const device = devices.get(deviceId);
+        if (device) device.weight = weightOf(last.weight);
+      }
 
       const events: PendingEvent[] = [];
       const scans: PendingScan[] = [];
@@ -232,6 +271,9 @@ export async function applyReports(
             return;
           case "label":
             results[ord] = label(device, report, emit);
+            return;
+          case "weight":
+            results[ord] = weight(device, report, emit);
             return;
           case "scan": {
             const refusal = scanRefusal(device, report);
@@ -363,6 +405,7 @@ function working(row: StateRow): Working {
     shelfChanged: false,
     label,
     labelChanged: false,
+    weight: null,
   };
 }
 
@@ -496,6 +539,91 @@ function shelf(device: Working, report: Extract<DeviceReport, { type: "shelf" }>
     emit("shelf.alert", { ...facts, kind, raised, units: formatQuantity(units), systemOnHand });
   }
   return { status: "applied" };
+}
+
+function isSessionScale(kind: string): kind is SessionScaleKind {
+  return (sessionScaleKinds as readonly string[]).includes(kind);
+}
+
+function weightOf(event: DeviceWeightEvent): Weight {
+  return {
+    grams: event.grams,
+    stable: event.stable,
+    seq: event.seq,
+    measuredAt: Date.parse(event.measuredAt),
+  };
+}
+
+/**
+ * A reading is state: the newest wins. One older than (or as old as) the last one the store knows
+ * is a redelivery or a replay, and one equal to it changes nothing; either is a `duplicate` that
+ * writes nothing. Unchanged readings leave the last one in place, so a replay of one of them is
+ * equal to it and writes nothing either: no idempotency key per message is needed.
+ */
+function weight(
+  device: Working,
+  report: Extract<DeviceReport, { type: "weight" }>,
+  emit: Emit,
+): ReportResult {
+  const { row } = device;
+  if (!isSessionScale(row.kind)) {
+    return rejected("REPORT_NOT_SUPPORTED", `Device ${describe(row)} is not a scale or bagging scale`);
+  }
+  if (row.hostId === null) {
+    return rejected(
+      "REPORT_NOT_SUPPORTED",
+      `Scale ${describe(row)} is bound to no kiosk or handheld: its weight serves no session`,
+    );
+  }
+  const measuredAt = Date.parse(report.measuredAt);
+  const previous = device.weight;
+  if (previous) {
+    const older =
+      measuredAt < previous.measuredAt || (measuredAt === previous.measuredAt && report.seq <= previous.seq);
+    if (older || (previous.grams === report.grams && previous.stable === report.stable))
+      return { status: "duplicate" };
+  }
+  device.weight = { grams: report.grams, stable: report.stable, seq: report.seq, measuredAt };
+  emit(
+    "device.weight",
+    {
+      deviceId: row.id,
+      hostId: row.hostId,
+      kind: row.kind,
+      grams: report.grams,
+      stable: report.stable,
+      seq: report.seq,
+      measuredAt: new Date(measuredAt).toISOString(),
+    } satisfies DeviceWeightEvent,
+    row.hostId,
+  );
+  return { status: "applied" };
+}
+
+/**
+ * The newest `device.weight` event of each of these scales at its host, in event id order. The
+ * outbox is where a scale's reading lives (it is written nowhere else): each lookup walks the
+ * store's events back from the newest, which is short while the scale is in use and grows with
+ * the events written since its last change.
+ */
+export async function latestWeightEvents(
+  client: Pick<Prisma.TransactionClient, "$queryRaw">,
+  storeId: string,
+  scales: ReadonlyArray<{ deviceId: string; hostId: string }>,
+): Promise<Map<string, { eventId: string; weight: DeviceWeightEvent }>> {
+  if (scales.length === 0) return new Map();
+  const rows = await client.$queryRaw<
+    Array<{ deviceId: string; eventId: string; payload: DeviceWeightEvent }>
+  >`
+    SELECT s."deviceId", e.id::text AS "eventId", e.payload
+    FROM jsonb_to_recordset(${JSON.stringify(scales)}::jsonb) AS s("deviceId" text, "hostId" text)
+    CROSS JOIN LATERAL (
+      SELECT e.id, e.payload FROM "Event" e
+      WHERE e."storeId" = ${storeId}::uuid AND e.type = 'device.weight' AND e.subject = s."hostId"
+        AND e.payload->>'deviceId' = s."deviceId"
+      ORDER BY e.id DESC LIMIT 1) e
+    ORDER BY e.id`;
+  return new Map(rows.map((row) => [row.deviceId, { eventId: row.eventId, weight: row.payload }]));
 }
 
 function label(device: Working, report: Extract<DeviceReport, { type: "label" }>, emit: Emit): ReportResult {

@@ -4,8 +4,22 @@ import { aclFor, deviceDefinitions, type Acl, type DeviceDefinition, type LedCol
 import { generateDeviceSecret, hashDevicePassword } from "@store/contracts/credentials";
 import type { Actor } from "../auth/actor";
 import { ServiceError } from "../errors";
-import { labelContent, labelContentHash, type LabelContent, type LabelProduct, type LabelPromotion } from "./devices-labels";
-import { applyReports, isBatteryLow, type DeviceReport, type ReportResult } from "./devices-report";
+import {
+  labelContent,
+  labelContentHash,
+  type LabelContent,
+  type LabelProduct,
+  type LabelPromotion,
+} from "./devices-labels";
+import {
+  applyReports,
+  isBatteryLow,
+  latestWeightEvents,
+  sessionScaleKinds,
+  type DeviceReport,
+  type DeviceWeightEvent,
+  type ReportResult,
+} from "./devices-report";
 import type { EventsService } from "./events";
 import { utc } from "./sql";
 import type { StoreDirectory } from "./stores";
@@ -98,6 +112,8 @@ export type DeviceScanEvent = {
   scannedAt: string;
 };
 
+export type { DeviceWeightEvent };
+
 export type ProvisionInput = {
   model: string;
   name: string;
@@ -188,8 +204,9 @@ export type DevicesService = ReturnType<typeof createDevicesService>;
 /**
  * The store's devices as the inventory service knows them: provisioning (credentials issued
  * once, stored as Mosquitto `$7$` hashes), the registry the firmware bridge runs from, what the
- * bridge reports (availability, telemetry, scans, shelf estimates, label acknowledgements), the
- * content each shelf label should show, pick-to-light requests and a session's scans.
+ * bridge reports (availability, telemetry, scans, scale readings, shelf estimates, label
+ * acknowledgements), the content each shelf label should show, pick-to-light requests and a
+ * session's scans and scale readings.
  */
 export function createDevicesService(db: Database, stores: StoreDirectory, events: EventsService) {
   async function findDevice(storeId: string, deviceId: string) {
@@ -650,15 +667,19 @@ export function createDevicesService(db: Database, stores: StoreDirectory, event
   }
 
   /**
-   * Whose scans a caller may follow: a kiosk's or handheld's token its own device's, staff the
+   * Whose devices a caller may follow: a kiosk's or handheld's token its own device's, staff the
    * host they name. Checked before the stream opens, so a refusal is an error, not silence.
    */
-  async function scanHost(actor: Actor, hostId: string | undefined): Promise<string> {
+  async function sessionHost(
+    actor: Actor,
+    hostId: string | undefined,
+    what: "scans" | "scales",
+  ): Promise<string> {
     if (actor.deviceId !== null && (actor.role === "KIOSK" || actor.role === "PICKER")) {
       if (hostId !== undefined && hostId !== actor.deviceId) {
         throw new ServiceError(
           "DEVICE_NOT_YOURS",
-          `This token follows the scans of its own device ${actor.deviceId} only`,
+          `This token follows the ${what} of its own device ${actor.deviceId} only`,
         );
       }
       return actor.deviceId;
@@ -666,7 +687,7 @@ export function createDevicesService(db: Database, stores: StoreDirectory, event
     if (hostId === undefined) {
       throw new ServiceError(
         "DEVICE_HOST_REQUIRED",
-        "Name the kiosk or handheld whose scans to follow: hostId",
+        `Name the kiosk or handheld whose ${what} to follow: hostId`,
       );
     }
     const host = await db.prisma.device.findFirst({
@@ -694,9 +715,80 @@ export function createDevicesService(db: Database, stores: StoreDirectory, event
     input: { hostId?: string | undefined; lastEventId?: string | null | undefined },
     signal?: AbortSignal,
   ): Promise<AsyncGenerator<{ eventId: string; scan: DeviceScanEvent }>> {
-    const hostId = await scanHost(actor, input.hostId);
+    const hostId = await sessionHost(actor, input.hostId, "scans");
     return streamScans(actor.storeId, hostId, { lastEventId: input.lastEventId, signal });
   }
 
-  return { list, provision, rotateCredentials, retire, registry, report, labels, flash, watchScans };
+  /** The last reading the store knows of each scale bound to `hostId`, oldest first. */
+  async function currentWeights(
+    storeId: string,
+    hostId: string,
+  ): Promise<Array<{ eventId: string; weight: DeviceWeightEvent }>> {
+    const scales = await db.prisma.device.findMany({
+      where: { storeId, boundToId: hostId, kind: { in: [...sessionScaleKinds] }, retiredAt: null },
+      select: { id: true },
+    });
+    const latest = await latestWeightEvents(
+      db.prisma,
+      storeId,
+      scales.map((scale) => ({ deviceId: scale.id, hostId })),
+    );
+    return [...latest.values()];
+  }
+
+  /**
+   * The readings of the scales bound to a kiosk or handheld, live. Opened afresh, it first gives
+   * the last known reading of each (a session opened mid-way knows what lies on the bagging area
+   * at once), then every change; resumed after an event id, only what came after it. Readings
+   * the first part gave are not given again by the live part.
+   */
+  async function watchWeights(
+    actor: Actor,
+    input: { hostId?: string | undefined; lastEventId?: string | null | undefined },
+    signal?: AbortSignal,
+  ): Promise<AsyncGenerator<{ eventId: string; weight: DeviceWeightEvent }>> {
+    const hostId = await sessionHost(actor, input.hostId, "scales");
+    const { storeId } = actor;
+    if (input.lastEventId)
+      return streamWeights(storeId, hostId, { lastEventId: input.lastEventId, signal }, []);
+    // The stream resumes from a point taken before the current readings are read: nothing
+    // committed in between is missed, and what the current readings already hold is skipped.
+    const watermark = await events.tail.watermark();
+    const current = await currentWeights(storeId, hostId);
+    return streamWeights(storeId, hostId, { lastEventId: watermark, signal }, current);
+  }
+
+  async function* streamWeights(
+    storeId: string,
+    hostId: string,
+    options: { lastEventId: string; signal?: AbortSignal | undefined },
+    current: ReadonlyArray<{ eventId: string; weight: DeviceWeightEvent }>,
+  ): AsyncGenerator<{ eventId: string; weight: DeviceWeightEvent }> {
+    const given = new Map<string, bigint>();
+    for (const reading of current) {
+      given.set(reading.weight.deviceId, BigInt(reading.eventId));
+      yield reading;
+    }
+    for await (const event of events.subscribe(storeId, { types: ["device.weight"], ...options })) {
+      if (event.subject !== hostId) continue;
+      const weight = event.payload as DeviceWeightEvent;
+      // A scale's events are written in its row's lock, so its ids grow with its readings.
+      const last = given.get(weight.deviceId);
+      if (last !== undefined && BigInt(event.id) <= last) continue;
+      yield { eventId: event.id, weight };
+    }
+  }
+
+  return {
+    list,
+    provision,
+    rotateCredentials,
+    retire,
+    registry,
+    report,
+    labels,
+    flash,
+    watchScans,
+    watchWeights,
+  };
 }

@@ -815,3 +815,217 @@ describe("devices.scans", () => {
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });
+
+describe("devices.weights", () => {
+  type Reading = {
+    deviceId: string;
+    hostId: string;
+    kind: string;
+    grams: number;
+    stable: boolean;
+    seq: number;
+  };
+  let baggingScale: { id: string };
+  let produceScale: { id: string };
+  let kiosk2: { id: string };
+  let kiosk2Scale: { id: string };
+  let seq = 0;
+
+  beforeAll(async () => {
+    const m = await manager();
+    const kiosk = fixture.devices.kiosk.id;
+    baggingScale = (
+      await m.devices.provision({ model: "bagging-scale-15kg", name: "Kiosk 1 bagging scale", hostId: kiosk })
+    ).device;
+    produceScale = (
+      await m.devices.provision({ model: "produce-scale-6kg", name: "Kiosk 1 produce scale", hostId: kiosk })
+    ).device;
+    kiosk2 = (await m.devices.provision({ model: "sunmi-k2", name: "Kiosk 2" })).device;
+    kiosk2Scale = (
+      await m.devices.provision({
+        model: "bagging-scale-15kg",
+        name: "Kiosk 2 bagging scale",
+        hostId: kiosk2.id,
+      })
+    ).device;
+  });
+
+  const weight = (deviceId: string, grams: number, stable: boolean, at = tick()) => ({
+    type: "weight",
+    deviceId,
+    seq: ++seq,
+    grams,
+    stable,
+    measuredAt: at,
+  });
+
+  /** Opens the subscription, runs `whileOpen`, and returns the first `count` readings it delivers. */
+  async function readings(
+    actor: Actor,
+    input: { hostId?: string; lastEventId?: string },
+    count: number,
+    whileOpen: () => Promise<unknown> = () => Promise.resolve(),
+  ): Promise<Array<[string, Reading]>> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 10_000);
+    try {
+      const stream = await (await callerAs(services, actor, controller.signal)).devices.weights(input);
+      const received: Array<[string, Reading]> = [];
+      const reading = (async () => {
+        for await (const item of stream) {
+          const [eventId, data] = item as unknown as [string, Reading];
+          received.push([eventId, data]);
+          if (received.length === count) break;
+        }
+      })();
+      await whileOpen();
+      await reading;
+      return received;
+    } finally {
+      clearTimeout(timer);
+      controller.abort();
+    }
+  }
+
+  it("gives a session opened afresh the last reading of each of its scales, then every change in order", async () => {
+    expect(
+      await report(
+        weight(baggingScale.id, 0, true),
+        weight(produceScale.id, 0, true),
+        weight(kiosk2Scale.id, 40, true),
+        // The bagging area held something for a moment: the last reading is what counts.
+        weight(baggingScale.id, 120.5, false),
+        weight(baggingScale.id, 0, true),
+      ),
+    ).toEqual([
+      { status: "applied" },
+      { status: "applied" },
+      { status: "applied" },
+      { status: "applied" },
+      { status: "applied" },
+    ]);
+
+    const received = await readings(fixture.actors.KIOSK, {}, 5, async () => {
+      // A can goes into the bagging area: unsettled, then settled; kiosk 2's scale in between.
+      expect(
+        await report(
+          weight(baggingScale.id, 352.5, false),
+          weight(kiosk2Scale.id, 900, true),
+          weight(baggingScale.id, 355.125, true),
+          // The next heartbeat repeats the settled weight: nothing new for the session.
+          weight(baggingScale.id, 355.125, true),
+        ),
+      ).toEqual([
+        { status: "applied" },
+        { status: "applied" },
+        { status: "applied" },
+        { status: "duplicate" },
+      ]);
+      await report(weight(produceScale.id, 1234.5, true));
+    });
+    expect(received.map(([, reading]) => [reading.deviceId, reading.grams, reading.stable])).toEqual([
+      [produceScale.id, 0, true],
+      [baggingScale.id, 0, true],
+      [baggingScale.id, 352.5, false],
+      [baggingScale.id, 355.125, true],
+      [produceScale.id, 1234.5, true],
+    ]);
+    expect(received[0]?.[1]).toMatchObject({ hostId: fixture.devices.kiosk.id, kind: "SCALE" });
+    expect(received[1]?.[1]).toMatchObject({ hostId: fixture.devices.kiosk.id, kind: "BAGGING_SCALE" });
+    const ids = received.map(([eventId]) => BigInt(eventId));
+    expect([...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(ids);
+    const event = await db.prisma.event.findUniqueOrThrow({ where: { id: ids[3] ?? 0n } });
+    expect([event.type, event.subject]).toEqual(["device.weight", fixture.devices.kiosk.id]);
+
+    // A session that resumes after an event id gets only what came after it.
+    const resumed = await readings(fixture.actors.KIOSK, { lastEventId: received[2]?.[0] ?? "0" }, 2);
+    expect(resumed.map(([, reading]) => reading.grams)).toEqual([355.125, 1234.5]);
+  });
+
+  it("applies a reading once: a redelivered, replayed or older one writes nothing", async () => {
+    const before = await counts();
+    const reading = weight(baggingScale.id, 410, true);
+    const older = weight(
+      baggingScale.id,
+      5,
+      true,
+      new Date(Date.parse(reading.measuredAt) - 500).toISOString(),
+    );
+    expect(await report(reading, reading)).toEqual([{ status: "applied" }, { status: "duplicate" }]);
+    expect(await report(reading, older)).toEqual([{ status: "duplicate" }, { status: "duplicate" }]);
+    // A reboot restarts seq, but the reading is newer by its time.
+    const rebooted = { ...weight(baggingScale.id, 0, true), seq: 0 };
+    expect(await report(rebooted)).toEqual([{ status: "applied" }]);
+    const after = await counts();
+    expect(after.events - before.events).toBe(2);
+  });
+
+  it("refuses readings of devices that weigh for no session, and bad input, with a reason", async () => {
+    const unbound = (
+      await (await manager()).devices.provision({ model: "produce-scale-6kg", name: "Spare produce scale" })
+    ).device;
+    const before = await counts();
+    expect(
+      await report(
+        weight(scanner.id, 10, true),
+        weight(colaSensor.id, 10, true),
+        weight(unbound.id, 10, true),
+      ),
+    ).toEqual([
+      {
+        status: "rejected",
+        code: "REPORT_NOT_SUPPORTED",
+        message: expect.stringMatching(/'Kiosk 1 scanner' .* is not a scale or bagging scale/) as unknown,
+      },
+      {
+        status: "rejected",
+        code: "REPORT_NOT_SUPPORTED",
+        message: expect.stringMatching(/'Cola sensor' .* is not a scale or bagging scale/) as unknown,
+      },
+      {
+        status: "rejected",
+        code: "REPORT_NOT_SUPPORTED",
+        message: expect.stringMatching(
+          /'Spare produce scale' .* is bound to no kiosk or handheld/,
+        ) as unknown,
+      },
+    ]);
+    for (const [grams, problem] of [
+      [12.3456, /at most 3 decimals/],
+      [2_000_000, /1000000/],
+    ] as const) {
+      await expect(report(weight(baggingScale.id, grams, true))).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+        message: expect.stringMatching(problem) as unknown,
+      });
+    }
+    await expect(report({ ...weight(baggingScale.id, 1, true), stable: "yes" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    expect(await counts()).toEqual(before);
+  });
+
+  it("lets staff follow a host they name; a kiosk follows only its own scales", async () => {
+    const received = await readings(fixture.actors.ATTENDANT, { hostId: kiosk2.id }, 2, () =>
+      report(weight(kiosk2Scale.id, 1500, false)),
+    );
+    expect(received.map(([, reading]) => [reading.deviceId, reading.grams])).toEqual([
+      [kiosk2Scale.id, 900],
+      [kiosk2Scale.id, 1500],
+    ]);
+
+    const kiosk = await callerAs(services, fixture.actors.KIOSK);
+    await expect(kiosk.devices.weights({ hostId: kiosk2.id })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      message: expect.stringMatching(/follows the scales of its own device/) as unknown,
+    });
+    const attendant = await callerAs(services, fixture.actors.ATTENDANT);
+    await expect(attendant.devices.weights({})).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringMatching(/hostId/) as unknown,
+    });
+    await expect(
+      attendant.devices.weights({ hostId: "00000000-0000-4000-8000-000000000000" }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});

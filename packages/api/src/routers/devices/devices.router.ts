@@ -8,6 +8,7 @@ import {
   provisionInput,
   reportInput,
   scansInput,
+  weightsInput,
 } from "./devices.schema";
 
 const manager = roleProcedure("MANAGER");
@@ -64,6 +65,20 @@ export const devicesRouter = createTRPCRouter({
       const scans = await ctx.services.devices.watchScans(ctx.actor, input, signal);
       return (async function* () {
         for await (const { eventId, scan } of scans) yield tracked(eventId, scan);
+      })();
+    }),
+
+  /**
+   * The readings of the scales bound to a kiosk or handheld (its bagging and produce scales), each
+   * tracked by its event id: first the last known reading of each scale (unless resuming after an
+   * event id), then every change, unsettled ones included. Same callers as `scans`.
+   */
+  weights: roleProcedure("KIOSK", "PICKER", "MANAGER", "ATTENDANT")
+    .input(weightsInput)
+    .subscription(async ({ ctx, input, signal }) => {
+      const weights = await ctx.services.devices.watchWeights(ctx.actor, input, signal);
+      return (async function* () {
+        for await (const { eventId, weight } of weights) yield tracked(eventId, weight);
       })();
     }),
 });

@@ -2,7 +2,9 @@ import {
   SCANNED_CODE_PATTERN,
   deviceIdSchema,
   firmwareSchema,
+  gramsSchema,
   ledColours,
+  sequenceSchema,
   symbologySchema,
   transactionSchema,
 } from "@store/contracts";
@@ -87,12 +89,24 @@ const labelReport = z.object({
   at: timestamp,
 });
 
+/** A reading of a scale bound to a kiosk or handheld, as the device sent it. */
+const weightReport = z.object({
+  type: z.literal("weight"),
+  deviceId: deviceIdSchema,
+  seq: sequenceSchema,
+  /** Net grams as the scale read them, at most 3 decimals (below 0 by noise or after a tare). */
+  grams: gramsSchema,
+  stable: z.boolean(),
+  measuredAt: timestamp,
+});
+
 export const reportSchema = z.discriminatedUnion("type", [
   availabilityReport,
   telemetryReport,
   scanReport,
   shelfReport,
   labelReport,
+  weightReport,
 ]);
 
 export const reportInput = z.object({ reports: z.array(reportSchema).min(1).max(1000) });
@@ -110,10 +124,14 @@ export const flashInput = z
     message: "name the label by deviceId, or every label of a product by productId (one of them)",
   });
 
-export const scansInput = z
+/** A kiosk's or handheld's stream of what its bound devices read (`devices.scans`, `devices.weights`). */
+const hostStreamInput = z
   .object({
-    /** The kiosk or handheld whose scanners to follow; a kiosk's or handheld's own token names it. */
+    /** The kiosk or handheld whose devices to follow; a kiosk's or handheld's own token names it. */
     hostId: idSchema.optional(),
     lastEventId: lastEventIdSchema,
   })
   .default({});
+
+export const scansInput = hostStreamInput;
+export const weightsInput = hostStreamInput;
