@@ -67,6 +67,24 @@ describe("proxyToInventory", () => {
     expect(seen[0]?.headers.cookie).toBeUndefined();
   });
 
+  it("calls as the enrolled device when the request names no one, and never over a caller's own token", async () => {
+    const { serviceUrl, seen } = await recordingUpstream();
+    const target = { serviceUrl, path: "kiosk.config", search: "", deviceToken: "device-token" };
+
+    await proxyToInventory(new Request("http://store.test/trpc/kiosk.config"), target);
+    await proxyToInventory(
+      new Request("http://store.test/trpc/kiosk.config", {
+        headers: { authorization: "Bearer attendant-token" },
+      }),
+      target,
+    );
+
+    expect(seen.map((request) => request.headers.authorization)).toEqual([
+      "Bearer device-token",
+      "Bearer attendant-token",
+    ]);
+  });
+
   it("forwards a mutation's body and Last-Event-ID", async () => {
     const { serviceUrl, seen } = await recordingUpstream();
     const request = new Request("http://store.test/trpc/stock.adjust", {

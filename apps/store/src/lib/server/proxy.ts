@@ -18,11 +18,17 @@ const hopHeaders = new Set([
   "upgrade",
 ]);
 
-export type ProxyTarget = { serviceUrl: string; path: string; search: string };
+export type ProxyTarget = {
+  serviceUrl: string;
+  path: string;
+  search: string;
+  /** The enrolled device's token (see device-enrollment.ts), used when the request carries none. */
+  deviceToken?: string | null;
+};
 
 export async function proxyToInventory(
   request: Request,
-  { serviceUrl, path, search }: ProxyTarget,
+  { serviceUrl, path, search, deviceToken }: ProxyTarget,
   fetchImpl: typeof fetch = fetch,
 ): Promise<Response> {
   const target = `${serviceUrl}/trpc/${path}${search}`;
@@ -31,6 +37,7 @@ export async function proxyToInventory(
     const value = request.headers.get(name);
     if (value !== null) headers.set(name, value);
   }
+  if (deviceToken && !headers.has("authorization")) headers.set("authorization", `Bearer ${deviceToken}`);
   const hasBody = request.method !== "GET" && request.method !== "HEAD";
 
   let upstream: Response;

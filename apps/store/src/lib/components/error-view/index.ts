@@ -1,0 +1,1 @@
+export { default as ErrorView } from "./error-view.svelte";
