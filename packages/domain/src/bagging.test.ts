@@ -39,17 +39,25 @@ describe("baggingExpectation", () => {
 describe("judgeBagging", () => {
   const now = 1_000_000;
   const oneMilk = [{ expectedG: 1040, toleranceG: 25 }];
-  const check = { baselineG: 200, expectations: oneMilk, lastScanAt: now - 1_000, now };
+  const check = { baselineG: 200, expectations: oneMilk, lastChangeAt: now - 1_000, now };
 
   it("is ok when the area weighs the baseline plus the expected items within tolerance", () => {
     expect(judgeBagging({ ...check, stableG: 1240 })).toEqual({ kind: "ok" });
     expect(judgeBagging({ ...check, stableG: 1270 })).toEqual({ kind: "ok" });
   });
 
-  it("flags an item bagged without a scan", () => {
-    expect(judgeBagging({ ...check, stableG: 1240 + 400 })).toEqual({
+  it("flags an item bagged without a scan once the cart has not changed for a while", () => {
+    const later = { ...check, now: now - 1_000 + BAGGING_PLACE_WINDOW_MS };
+    expect(judgeBagging({ ...later, stableG: 1240 + 400 })).toEqual({
       kind: "unexpected-item",
       excessG: 400,
+    });
+  });
+
+  it("gives a shopper who just removed a line time to take the item out", () => {
+    expect(judgeBagging({ ...check, expectations: [], stableG: 1240 })).toEqual({
+      kind: "awaiting-removal",
+      excessG: 1040,
     });
   });
 
@@ -65,6 +73,6 @@ describe("judgeBagging", () => {
 
   it("accepts what an attendant saw: the current weight becomes what the cart expects", () => {
     const baselineG = acceptedBaseline(1240 + 400, oneMilk);
-    expect(judgeBagging({ ...check, baselineG, stableG: 1640 })).toEqual({ kind: "ok" });
+    expect(judgeBagging({ ...check, baselineG, stableG: 1640, lastChangeAt: null })).toEqual({ kind: "ok" });
   });
 });

@@ -54,6 +54,8 @@ export type BaggingVerdict =
   | { kind: "ok" }
   /** Something was scanned and has not been bagged yet; the shopper still has time. */
   | { kind: "awaiting-item"; missingG: number }
+  /** More weight than the cart now holds just after a change: the shopper is taking an item out. */
+  | { kind: "awaiting-removal"; excessG: number }
   /** More weight than scanned: an item was bagged without being scanned. */
   | { kind: "unexpected-item"; excessG: number }
   /** Less weight than scanned, and not just a moment after a scan: an item was taken out. */
@@ -68,12 +70,12 @@ export type BaggingCheck = {
   expectations: readonly BaggingExpectation[];
   /** The last stable reading, or null before the first. */
   stableG: number | null;
-  /** When the latest item was scanned (ms since epoch), or null. */
-  lastScanAt: number | null;
+  /** When the cart last changed (an item scanned, removed or recounted; ms since epoch), or null. */
+  lastChangeAt: number | null;
   now: number;
 };
 
-/** How long a shopper has to put a scanned item into the bagging area. */
+/** How long a shopper has to put a scanned item into the bagging area, or take a removed one out. */
 export const BAGGING_PLACE_WINDOW_MS = 10_000;
 
 export function judgeBagging(check: BaggingCheck): BaggingVerdict {
@@ -86,10 +88,13 @@ export function judgeBagging(check: BaggingCheck): BaggingVerdict {
   }
   const difference = check.stableG - check.baselineG - expectedG;
   if (Math.abs(difference) <= toleranceG) return { kind: "ok" };
-  if (difference > 0) return { kind: "unexpected-item", excessG: Math.round(difference) };
+  const settling = check.lastChangeAt !== null && check.now - check.lastChangeAt < BAGGING_PLACE_WINDOW_MS;
+  if (difference > 0) {
+    const excessG = Math.round(difference);
+    return settling ? { kind: "awaiting-removal", excessG } : { kind: "unexpected-item", excessG };
+  }
   const missingG = Math.round(-difference);
-  const placing = check.lastScanAt !== null && check.now - check.lastScanAt < BAGGING_PLACE_WINDOW_MS;
-  return placing ? { kind: "awaiting-item", missingG } : { kind: "item-removed", missingG };
+  return settling ? { kind: "awaiting-item", missingG } : { kind: "item-removed", missingG };
 }
 
 /**
