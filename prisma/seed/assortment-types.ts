@@ -82,6 +82,8 @@ export type LooseFamily = {
   name: Text;
   plu: string;
   priceFenPerKg: number;
+  /** An emoji for the kiosk's produce grid. */
+  icon: string;
   temperature?: TemperatureZone;
 };
 

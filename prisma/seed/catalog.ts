@@ -44,6 +44,8 @@ export type ProductSeed = {
   notWeighable: boolean;
   temperatureZone: TemperatureZone;
   lowStockThreshold: string;
+  /** An emoji for the kiosk's produce grid (loose produce only). */
+  icon: string | null;
   /** Shelf price in fen: per unit, or per kilogram for WEIGHT products. */
   priceMinor: number;
   barcodes: BarcodeSeed[];
@@ -505,6 +507,7 @@ export function generateCatalog(options: CatalogOptions): CatalogSeed {
         weightToleranceG: "10",
         notWeighable: false,
         lowStockThreshold: String(productRandom.pick([1500, 2000, 3000, 5000])),
+        icon: candidate.kind === "loose" ? candidate.family.icon : null,
         priceMinor: candidate.family.priceFenPerKg,
         barcodes: [barcode],
         impulse: false,
@@ -526,6 +529,7 @@ export function generateCatalog(options: CatalogOptions): CatalogSeed {
       weightToleranceG: formatQuantity(toleranceFor(made.unitWeight) * 1000),
       notWeighable,
       lowStockThreshold: String(lowStockThresholdFor(made.priceMinor, productRandom)),
+      icon: null,
       priceMinor: made.priceMinor,
       barcodes: [{ kind: "GTIN", code: gtins.next(brand, family.ean8 === true), isPrimary: true }],
       impulse: family.impulse === true,

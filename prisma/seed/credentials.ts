@@ -1,4 +1,4 @@
-import { createHash, createHmac, scryptSync, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { hashDevicePassword } from "@store/contracts/credentials";
 
 /**
@@ -29,42 +29,6 @@ export function hashToken(token: string): string {
 /** ApiToken.prefix: the first 8 characters, enough to recognise a token in lists and logs. */
 export function tokenPrefix(token: string): string {
   return token.slice(0, 8);
-}
-
-export type ScryptParameters = { N: number; r: number; p: number; keyLength: number };
-
-/** 32 MiB and some tens of milliseconds per check: slow enough to make guessing PINs offline costly. */
-export const PIN_SCRYPT: ScryptParameters = { N: 32768, r: 8, p: 1, keyLength: 32 };
-
-/**
- * Hashes an attendant PIN with scrypt into `scrypt$N$r$p$<salt base64>$<hash base64>`, the
- * format User.pinHash holds. The parameters travel with the hash, so they can be raised later
- * without invalidating stored PINs.
- */
-export function hashPin(pin: string, salt: Buffer, parameters: ScryptParameters = PIN_SCRYPT): string {
-  const { N, r, p, keyLength } = parameters;
-  const hash = scryptSync(pin.normalize("NFKC"), salt, keyLength, { N, r, p, maxmem: 256 * N * r });
-  return `scrypt$${N}$${r}$${p}$${salt.toString("base64")}$${hash.toString("base64")}`;
-}
-
-/** Checks a PIN against a `scrypt$...` hash in constant time; false for a malformed hash. */
-export function verifyPin(pin: string, stored: string): boolean {
-  const parts = stored.split("$");
-  if (parts.length !== 6 || parts[0] !== "scrypt") return false;
-  const [, n, r, p, saltText, hashText] = parts;
-  const N = Number(n);
-  const blockSize = Number(r);
-  const parallelism = Number(p);
-  if (![N, blockSize, parallelism].every((value) => Number.isSafeInteger(value) && value > 0)) return false;
-  const expected = Buffer.from(hashText ?? "", "base64");
-  if (expected.length === 0) return false;
-  const actual = scryptSync(pin.normalize("NFKC"), Buffer.from(saltText ?? "", "base64"), expected.length, {
-    N,
-    r: blockSize,
-    p: parallelism,
-    maxmem: 256 * N * blockSize,
-  });
-  return timingSafeEqual(actual, expected);
 }
 
 /** A fixed salt per demo user, so the seed writes the same rows on every run. */

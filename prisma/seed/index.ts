@@ -27,10 +27,8 @@ export {
   demoDevicePassword,
   demoOperatorMqttCredentials,
   demoToken,
-  hashPin,
   hashToken,
   tokenPrefix,
-  verifyPin,
   DEMO_SECRET,
 } from "./credentials";
 export { SHELF_LABEL_COUNT, SHELF_SENSOR_COUNT, type DemoDevice } from "./devices";

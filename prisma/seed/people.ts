@@ -1,12 +1,5 @@
-import type { DeviceKind, Role } from "@store/db";
-import {
-  demoDeviceCredentialHash,
-  demoSalt,
-  demoToken,
-  hashPin,
-  hashToken,
-  tokenPrefix,
-} from "./credentials";
+import { hashPin, type DeviceKind, type Role } from "@store/db";
+import { demoDeviceCredentialHash, demoSalt, demoToken, hashToken, tokenPrefix } from "./credentials";
 import { seedId } from "./ids";
 import type { LocationSeed } from "./layout";
 

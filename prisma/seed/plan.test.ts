@@ -13,7 +13,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { CATEGORIES, DEPARTMENTS } from "./categories";
 import { verifyDevicePassword } from "@store/contracts/credentials";
 import { deviceDefinitions } from "@store/contracts";
-import { demoBridgeMqttCredentials, demoDevicePassword, verifyPin } from "./credentials";
+import { verifyPin } from "@store/db";
+import { demoBridgeMqttCredentials, demoDevicePassword } from "./credentials";
 import { homeZoneOf } from "./layout";
 import {
   FAMILY_COUNT,
@@ -297,7 +298,7 @@ describe("planDemoStore", () => {
     expect(mealDeal.totalMinor).toBe(deal.priceMinor);
   });
 
-  it("issues demo tokens stored as SHA-256 hex with an 8-character prefix, and a scrypt-hashed PIN", () => {
+  it("issues demo tokens stored as SHA-256 hex with an 8-character prefix, and a scrypt-hashed PIN", async () => {
     const { tokens, credentials, users, devices } = plan.people;
     const byRole = (role: string) => tokens.filter((token) => token.role === role);
     for (const role of ["MANAGER", "KIOSK", "PICKER", "BRIDGE", "CHANNEL"])
@@ -328,8 +329,8 @@ describe("planDemoStore", () => {
     const attendant = users.find((user) => user.role === "ATTENDANT");
     expect(attendant?.badgeCode).toBe(credentials.attendantBadge);
     expect(attendant?.pinHash).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
-    expect(verifyPin(credentials.attendantPin, attendant?.pinHash ?? "")).toBe(true);
-    expect(verifyPin("0000", attendant?.pinHash ?? "")).toBe(false);
+    expect(await verifyPin(credentials.attendantPin, attendant?.pinHash ?? "")).toBe(true);
+    expect(await verifyPin("0000", attendant?.pinHash ?? "")).toBe(false);
     expect(devices.map((device) => device.kind).sort()).toEqual([
       "BRIDGE",
       "HANDHELD",

@@ -29,6 +29,10 @@ export const DEMO_STORE = {
   longitude: 121.4453,
   deliveryRadiusM: 3000,
   deliveryPromiseMin: 30,
+  address: "1601 Nanjing West Road, Jing'an, Shanghai 上海市静安区南京西路1601号",
+  kioskRemovalNeedsApproval: false,
+  kioskIdleTimeoutS: 90,
+  kioskLocales: ["zh-CN", "en"],
 } as const;
 
 export const seedOptionsSchema = z.object({
@@ -82,6 +86,7 @@ export function planDemoStore(options: SeedOptions = {}): DemoStorePlan {
   const { productCount, baseTime, seed } = parseSeedOptions(options);
   const store: StoreSeed = {
     ...DEMO_STORE,
+    kioskLocales: [...DEMO_STORE.kioskLocales],
     id: seedId("store", DEMO_STORE.code),
     nomenclature: defaultNomenclature,
   };

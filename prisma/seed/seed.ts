@@ -59,18 +59,23 @@ async function insertPlan(tx: Prisma.TransactionClient, plan: DemoStorePlan): Pr
       longitude: store.longitude,
       deliveryRadiusM: store.deliveryRadiusM,
       deliveryPromiseMin: store.deliveryPromiseMin,
+      address: store.address,
+      kioskRemovalNeedsApproval: store.kioskRemovalNeedsApproval,
+      kioskIdleTimeoutS: store.kioskIdleTimeoutS,
+      kioskLocales: store.kioskLocales,
       nomenclature: store.nomenclature,
       createdAt: baseTime,
     },
   });
   await tx.category.createMany({
-    data: catalog.categories.map(({ id, code, nameEn, nameZh, taxRateBp, temperatureZone }) => ({
+    data: catalog.categories.map(({ id, code, nameEn, nameZh, taxRateBp, temperatureZone, icon }) => ({
       id,
       code,
       nameEn,
       nameZh,
       taxRateBp,
       temperatureZone,
+      icon,
     })),
   });
   await inBatches(catalog.products, (batch) =>
@@ -91,6 +96,7 @@ async function insertPlan(tx: Prisma.TransactionClient, plan: DemoStorePlan): Pr
         notWeighable: product.notWeighable,
         temperatureZone: product.temperatureZone,
         lowStockThreshold: product.lowStockThreshold,
+        icon: product.icon,
         createdAt: baseTime,
         updatedAt: baseTime,
       })),

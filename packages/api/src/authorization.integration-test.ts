@@ -102,6 +102,20 @@ const access: Record<string, Row> = {
   },
   "devices.scans": { allowed: ["KIOSK", "PICKER", "MANAGER", "ATTENDANT"], input: (f) => ({ hostId: f.devices.kiosk.id }) },
   "devices.weights": { allowed: ["KIOSK", "PICKER", "MANAGER", "ATTENDANT"], input: (f) => ({ hostId: f.devices.kiosk.id }) },
+  "kiosk.config": { allowed: ["KIOSK", "ATTENDANT", "MANAGER"], input: () => undefined },
+  "kiosk.setConfig": { allowed: ["MANAGER"], input: (_f, n) => ({ idleTimeoutS: 60 + n }) },
+  "kiosk.start": { allowed: ["KIOSK"], input: () => undefined },
+  "kiosk.approve": {
+    allowed: ["KIOSK"],
+    input: (f) => ({ sessionId: "00000000-0000-4000-8000-000000000000", kind: "AGE", subject: f.products.wine.id, ...f.badges.ATTENDANT }),
+    outcome: "NOT_FOUND",
+  },
+  "kiosk.end": {
+    allowed: ["KIOSK"],
+    input: () => ({ sessionId: "00000000-0000-4000-8000-000000000000", reason: "IDLE" }),
+    outcome: "NOT_FOUND",
+  },
+  "kiosk.produce": { allowed: ["KIOSK", "ATTENDANT"], input: () => undefined },
 };
 
 let db: Database & { drop(): Promise<void> };

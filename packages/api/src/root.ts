@@ -2,6 +2,7 @@ import { catalogRouter } from "./routers/catalog/catalog.router";
 import { checkoutRouter } from "./routers/checkout/checkout.router";
 import { devicesRouter } from "./routers/devices/devices.router";
 import { eventsRouter } from "./routers/events/events.router";
+import { kioskRouter } from "./routers/kiosk/kiosk.router";
 import { ordersRouter } from "./routers/orders/orders.router";
 import { pricesRouter } from "./routers/prices/prices.router";
 import { stockRouter } from "./routers/stock/stock.router";
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   prices: pricesRouter,
   events: eventsRouter,
   devices: devicesRouter,
+  kiosk: kioskRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -10,4 +10,5 @@ export {
 export { checkLedger, type LedgerMismatch } from "./ledger";
 export { DbError, type DbErrorCode } from "./errors";
 export { readDbEnv, type DbEnv } from "./env";
+export { hashPin, verifyPin, PIN_SCRYPT, type ScryptParameters } from "./pins";
 export * from "./generated/prisma/client";

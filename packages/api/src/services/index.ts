@@ -6,6 +6,7 @@ import { createDevicesService, type DevicesService } from "./devices";
 import { createCheckoutService, defaultSaleBatching, type CheckoutService, type SaleBatching } from "./checkout";
 import { EventTail, type EventTailOptions } from "./event-tail";
 import { createEventsService, type EventsService } from "./events";
+import { createKioskService, defaultKioskLockout, type KioskLockout, type KioskService } from "./kiosk";
 import { createOrdersService, type OrdersService } from "./orders";
 import { createPricesService, type PricesService } from "./prices";
 import { createStockService, type StockService } from "./stock";
@@ -20,6 +21,8 @@ export type ServicesOptions = {
   events?: EventTailOptions;
   /** Group commit of concurrent sales (see batcher.ts). */
   saleBatching?: SaleBatching;
+  /** When wrong attendant badges or PINs lock a kiosk out. */
+  kioskLockout?: KioskLockout;
 };
 
 export type Services = {
@@ -34,6 +37,7 @@ export type Services = {
   prices: PricesService;
   events: EventsService;
   devices: DevicesService;
+  kiosk: KioskService;
   /** The store of calls that carry no token (the public catalog). */
   defaultStoreId(): Promise<string>;
   close(): Promise<void>;
@@ -63,6 +67,7 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
     prices: createPricesService(db),
     events,
     devices: createDevicesService(db, stores, events),
+    kiosk: createKioskService(db, stores, options.kioskLockout ?? defaultKioskLockout),
     defaultStoreId() {
       defaultStore ??= stores.resolveDefault(options.storeCode).then(
         (store) => store.id,

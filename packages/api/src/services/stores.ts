@@ -47,6 +47,10 @@ export function createStoreDirectory(db: Database): StoreDirectory {
     longitude: true,
     deliveryRadiusM: true,
     deliveryPromiseMin: true,
+    address: true,
+    kioskRemovalNeedsApproval: true,
+    kioskIdleTimeoutS: true,
+    kioskLocales: true,
     nomenclature: true,
   } as const;
 

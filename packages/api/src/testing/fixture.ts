@@ -1,4 +1,5 @@
-import type { Database, Role } from "@store/db";
+import { randomBytes } from "node:crypto";
+import { hashPin, type Database, type Role } from "@store/db";
 import { buildVariableMeasureBarcode, defaultNomenclature, withCheckDigit } from "@store/domain";
 import type { Actor } from "../auth/actor";
 import { hashToken } from "../auth/tokens";
@@ -58,6 +59,7 @@ export async function buildFixture(db: Database) {
     unitOfSale?: "EACH" | "WEIGHT";
     minimumAge?: number;
     active?: boolean;
+    icon?: string;
     contentAmount?: string;
     contentUnit?: string;
     lowStockThreshold?: string;
@@ -116,7 +118,7 @@ export async function buildFixture(db: Database) {
       barcode: { kind: "GTIN", code: `0${wineEan}`, scanned: wineEan }, priceMinor: 8800,
     }),
     bananas: await product({
-      sku: "PRODUCE-BANANA", nameEn: "Bananas", nameZh: "香蕉", categoryId: produce.id, unitOfSale: "WEIGHT",
+      sku: "PRODUCE-BANANA", nameEn: "Bananas", nameZh: "香蕉", categoryId: produce.id, unitOfSale: "WEIGHT", icon: "🍌",
       barcode: { kind: "PLU", code: "4011", scanned: "4011" }, priceMinor: 698,
     }),
     salmon: await product({
@@ -189,10 +191,23 @@ export async function buildFixture(db: Database) {
 
   const kiosk = await prisma.device.create({ data: { storeId: store.id, kind: "KIOSK", model: "test-kiosk", name: "Kiosk 1" } });
   const bridge = await prisma.device.create({ data: { storeId: store.id, kind: "BRIDGE", model: "test-bridge", name: "Bridge" } });
+  const badges = {
+    PICKER: { badge: "B-PICK-1", pin: "1357" },
+    ATTENDANT: { badge: "B-ATT-1", pin: "2468" },
+    MANAGER: { badge: "B-MGR-1", pin: "9753" },
+  };
+  // Cheap scrypt parameters (the hash carries them): tests check PINs often.
+  const staff = (role: keyof typeof badges, name: string) =>
+    prisma.user.create({
+      data: {
+        storeId: store.id, name, role, badgeCode: badges[role].badge,
+        pinHash: hashPin(badges[role].pin, randomBytes(16), { N: 1024, r: 8, p: 1, keyLength: 32 }),
+      },
+    });
   const users = {
-    PICKER: await prisma.user.create({ data: { storeId: store.id, name: "Pat Picker", role: "PICKER" } }),
-    ATTENDANT: await prisma.user.create({ data: { storeId: store.id, name: "Ann Attendant", role: "ATTENDANT" } }),
-    MANAGER: await prisma.user.create({ data: { storeId: store.id, name: "Max Manager", role: "MANAGER" } }),
+    PICKER: await staff("PICKER", "Pat Picker"),
+    ATTENDANT: await staff("ATTENDANT", "Ann Attendant"),
+    MANAGER: await staff("MANAGER", "Max Manager"),
   };
   const otherManager = await prisma.user.create({ data: { storeId: otherStore.id, name: "Olga Other", role: "MANAGER" } });
 
@@ -246,6 +261,8 @@ export async function buildFixture(db: Database) {
     expiredToken,
     actors,
     otherStoreManager,
+    /** Badge codes and PINs of staff, for attendant approvals at a kiosk. */
+    badges,
     devices: { kiosk, bridge },
   };
 }
