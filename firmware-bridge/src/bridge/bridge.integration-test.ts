@@ -22,9 +22,21 @@ describe.runIf(onOneDatabase).each(brokerKinds)("the bridge on the %s broker", (
   let h: BridgeHarness;
 
   beforeAll(async () => {
-    h = await openBridgeHarness({ broker });
+    h = await openBridgeHarness({
+      broker,
+      extra: (fixture) => [
+        {
+          key: "baggingScale",
+          model: "bagging-scale-15kg",
+          name: "Kiosk 1 bagging scale",
+          hostId: fixture.devices.kiosk.id,
+          // Settled readings exact, so the test can name them; unsettled ones still swing.
+          simulated: { noiseSigmaG: 0 },
+        },
+      ],
+    });
     await h.simulator.start();
-    await waitFor("every device online", async () => (await h.store.db.prisma.device.count({ where: { online: true } })) >= 4);
+    await waitFor("every device online", async () => (await h.store.db.prisma.device.count({ where: { online: true } })) >= 5);
   }, 60_000);
   afterAll(() => h?.close());
 
@@ -216,5 +228,50 @@ describe.runIf(onOneDatabase).each(brokerKinds)("the bridge on the %s broker", (
       await rogue.endAsync();
       await operator.endAsync();
     }
+  });
+
+  it("gives the kiosk's session what lies on its bagging scale: unsettled, then settled, and at once when it opens", async () => {
+    type Reading = { deviceId: string; kind: string; grams: number; stable: boolean };
+    const scaleId = h.devices.baggingScale!.id;
+    const kioskId = h.fixture.devices.kiosk.id;
+    // The empty platform's reading reached the service when the scale came online.
+    await waitFor("the empty platform", () => h.store.db.prisma.event.findFirst({ where: { type: "device.weight", subject: kioskId } }));
+
+    /** The kiosk's readings from a fresh subscription until `done` says enough, while `act` runs. */
+    async function readings(done: (received: Reading[]) => boolean, act: () => Promise<unknown> = () => Promise.resolve()) {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), 10_000);
+      try {
+        const kiosk = await callerAs(h.services, h.fixture.actors.KIOSK, controller.signal);
+        const stream = await kiosk.devices.weights({});
+        const received: Reading[] = [];
+        const reading = (async () => {
+          for await (const item of stream) {
+            received.push((item as unknown as [string, Reading])[1]);
+            if (done(received)) return;
+          }
+        })();
+        await act();
+        await reading;
+        return received;
+      } finally {
+        clearTimeout(timer);
+        controller.abort();
+      }
+    }
+
+    // A shopper puts a 355 g can into the bagging area.
+    const received = await readings(
+      (so) => so.length > 1 && so[so.length - 1]!.stable,
+      () => h.simulator.device(scaleId).place(355),
+    );
+    expect(received[0]).toEqual(expect.objectContaining({ deviceId: scaleId, kind: "BAGGING_SCALE", grams: 0, stable: true }));
+    expect(received.slice(1).map((reading) => reading.stable)).toEqual([false, true]);
+    expect(received[1]!.grams).toBeGreaterThan(0);
+    expect(received[2]!.grams).toBe(355);
+
+    // A kiosk screen opened now knows at once what lies there.
+    const opened = await readings((so) => so.length === 1);
+    expect(opened).toEqual([expect.objectContaining({ deviceId: scaleId, grams: 355, stable: true })]);
   });
 });

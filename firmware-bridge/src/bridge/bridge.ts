@@ -21,11 +21,11 @@ import {
 import { verifyDevicePassword } from "@store/contracts/credentials";
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from "mqtt";
 import pino, { type Logger } from "pino";
-import type { BridgeBackend, LabelAssignment, RegistryDevice, Report, ReportResult, StoreEvent } from "./backend";
+import type { BridgeBackend, LabelAssignment, RegistryDevice, Report, StoreEvent } from "./backend";
 import { CommandTracker } from "./commands";
 import { Journal } from "./journal";
 import { LabelSync } from "./labels";
-import { Reporter, ReporterClosedError } from "./reporter";
+import { Reporter, ReporterClosedError, type Coalesce, type Verdict } from "./reporter";
 import { ShelfEstimator, shelfFacts, type ShelfEstimate, type ShelfOptions } from "./shelf";
 import { increment, type BridgeStats } from "./stats";
 
@@ -102,6 +102,9 @@ type Runtime = {
   silenced: boolean;
   shelf: ShelfEstimator | null;
 };
+
+/** Scales whose readings serve the session of the kiosk or handheld they are bound to. */
+const SESSION_SCALE_KINDS: ReadonlySet<string> = new Set(["SCALE", "BAGGING_SCALE"]);
 
 const EVENT_TYPES = [
   "price.changed",
@@ -273,8 +276,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   // Reports
   // ---------------------------------------------------------------------------------------------
 
-  async function submit(report: Report, topic: string, packet?: IPublishPacket): Promise<ReportResult> {
-    const result = await reporter.submit(report);
+  async function submit(report: Report, topic: string, packet?: IPublishPacket, coalesce?: Coalesce): Promise<Verdict> {
+    const result = coalesce ? await reporter.submit(report, coalesce) : await reporter.submit(report);
     if (result.status === "duplicate") {
       stats.duplicates++;
       // A redelivery (the broker's dup flag) is MQTT doing its job; a scan repeated otherwise is a
@@ -296,13 +299,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
    * A report the broker must not see acknowledged before it is safe: journaled and acknowledged
    * at once when there is a journal (and the service keeps up), else after the service has it.
    */
-  async function record(report: Report, topic: string, packet?: IPublishPacket): Promise<void> {
+  async function record(report: Report, topic: string, packet?: IPublishPacket, coalesce?: Coalesce): Promise<void> {
     if (journal === null || reporter.pending >= maxBacklog) {
-      await submit(report, topic, packet);
+      await submit(report, topic, packet, coalesce);
       return;
     }
     const id = journal.append(report);
-    submit(report, topic, packet).then(
+    submit(report, topic, packet, coalesce).then(
       () => journal.confirm(id),
       (error: unknown) => {
         // Left unconfirmed: the next start sends it again.
@@ -441,7 +444,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     }
   }
 
-  function handleWeight(state: Runtime, weight: PayloadOf<"device/weight">, packet: IPublishPacket): boolean {
+  async function handleWeight(state: Runtime, weight: PayloadOf<"device/weight">, packet: IPublishPacket): Promise<boolean> {
     const ms = Date.parse(weight.measuredAt);
     const last = state.lastWeight;
     if (last !== null && (ms < last.ms || (ms === last.ms && weight.seq <= last.seq))) {
@@ -456,6 +459,16 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     if (state.shelf) {
       const estimate = state.shelf.reading(weight.grams, weight.stable);
       if (estimate) reportShelf(state, estimate, weight.measuredAt);
+    }
+    const { device } = state;
+    if (device.hostId !== null && SESSION_SCALE_KINDS.has(device.kind)) {
+      // A kiosk compares settled weights, so every stable reading goes; of the unsettled ones
+      // only the latest matters, and one still waiting is replaced by the next.
+      const { seq, grams, stable, measuredAt } = weight;
+      await record({ type: "weight", deviceId: device.id, seq, grams, stable, measuredAt }, packet.topic, packet, {
+        key: `weight/${device.id}`,
+        replaceable: !stable,
+      });
     }
     return true;
   }
@@ -846,7 +859,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       ...stats,
       handled: { ...stats.handled },
       rejected: { ...stats.rejected },
-      reports: { batches: reporter.batches, failures: reporter.failures, pending: reporter.pending },
+      reports: { batches: reporter.batches, failures: reporter.failures, pending: reporter.pending, superseded: reporter.superseded },
       labels: labels.counts(),
       devices: deviceCounts(),
     }),

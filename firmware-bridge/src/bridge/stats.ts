@@ -11,7 +11,8 @@ export type BridgeStats = {
   unmatchedAcks: number;
   /** Repeated reads of one code within a scanner's duplicate window, folded into one scan. */
   foldedReads: number;
-  reports: { batches: number; failures: number; pending: number };
+  /** `superseded`: unsettled scale readings replaced by a newer one before they were sent. */
+  reports: { batches: number; failures: number; pending: number; superseded: number };
   labels: { confirmed: number; pending: number; failed: number; sent: number; retries: number };
   devices: { known: number; online: number };
   connected: boolean;

@@ -25,6 +25,17 @@ export const brokerKinds: BrokerKind[] = findMosquitto() ? ["embedded", "mosquit
 
 export type ProvisionedDevice = { id: string; model: string; password: string };
 
+/** A device a test needs beyond the standard set, and how the simulator plays it. */
+export type ExtraDevice = {
+  key: string;
+  model: string;
+  name: string;
+  locationCode?: string;
+  hostId?: string;
+  productSku?: string;
+  simulated?: Partial<Omit<SimDeviceSpec, "id" | "model" | "password">>;
+};
+
 /**
  * A whole device path for integration tests: the fixture store in a real database with devices
  * provisioned by its manager through `devices.provision`, a real broker (embedded, or Mosquitto
@@ -35,8 +46,8 @@ export async function openBridgeHarness(options: {
   broker: BrokerKind;
   bridge?: Partial<Omit<BridgeOptions, "backend" | "storeCode" | "mqtt">>;
   simulator?: { timeScale?: number };
-  /** Extra devices to provision besides the standard set. */
-  extra?: Array<{ key: string; model: string; name: string; locationCode?: string; hostId?: string; productSku?: string }>;
+  /** Extra devices to provision besides the standard set (bound to the fixture's devices, say). */
+  extra?: (fixture: FixtureStore["fixture"]) => ExtraDevice[];
   mosquittoPersistenceDir?: string;
 }) {
   const store: FixtureStore = await openFixtureStore();
@@ -46,6 +57,7 @@ export async function openBridgeHarness(options: {
   await store.db.prisma.product.update({ where: { id: fixture.products.cola.id }, data: { unitWeightG: "355", lowStockThreshold: "6" } });
 
   const devices: Record<string, ProvisionedDevice> = {};
+  const simulated: Record<string, ExtraDevice["simulated"]> = {};
   const provision = async (key: string, input: { model: string; name: string; locationCode?: string; hostId?: string; productSku?: string }) => {
     const issued = await manager.devices.provision(input);
     devices[key] = { id: issued.device.id, model: input.model, password: issued.credentials.password };
@@ -54,7 +66,10 @@ export async function openBridgeHarness(options: {
   await provision("sensor", { model: "hx711-shelf-30kg", name: "Cola sensor", locationCode: "A1-1-1", productSku: fixture.products.cola.sku });
   await provision("label", { model: "esl-4.2-bwr", name: "Cola label", locationCode: "A1-1-1", productSku: fixture.products.cola.sku });
   await provision("milkLabel", { model: "esl-2.13-bwr", name: "Milk label", locationCode: "A1-1-1", productSku: fixture.products.milk.sku });
-  for (const extra of options.extra ?? []) await provision(extra.key, extra);
+  for (const { key, simulated: spec, ...input } of options.extra?.(fixture) ?? []) {
+    await provision(key, input);
+    simulated[key] = spec;
+  }
 
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
   const backend = createCallerBackend(services, fixture.tokens.BRIDGE);
@@ -100,6 +115,7 @@ export async function openBridgeHarness(options: {
     password: device.password,
     ...(key === "sensor" ? { unitWeightG: 355, initialUnits: 24, noiseSigmaG: 2 } : {}),
     refreshDelayMs: 20,
+    ...simulated[key],
   }));
   const simulator: Simulator = createSimulator({
     url,
