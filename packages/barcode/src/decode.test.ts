@@ -92,10 +92,23 @@ describe("decodeLuminance on degraded 640×480 frames", () => {
     expect(decodeLuminance(frame(dataMatrix, 1.5, 250, 150))).toMatchObject({ text: "HEMA-SH-001" });
   });
 
-  it("the vertical code is found by the quarter-turn pass, not the first one", async () => {
-    const code = await renderBarcode({ bcid: "ean13", text: "4006381333931" });
-    const vertical = rotate(placeOnCanvas(code, { width: 640, height: 640, x: 150, y: 250, scale: 1.5 }), 90);
-    expect(decodeLuminance(vertical)?.pass).toBe("rotated");
+  it("reads a UPC-E, which zxing-js's own reader never returns (zxing-js/library#573)", async () => {
+    const code = await renderBarcode({ bcid: "upce", text: "01234565" });
+    expect(decodeLuminance(code)).toMatchObject({
+      text: "01234565",
+      format: "UPC_E",
+      gtin: "00012345000065",
+    });
+    expect(decodeLuminance(rotate(blur(frame(code, 1.5), 1), -10))).toMatchObject({ text: "01234565" });
+  });
+
+  it("reads a GS1 DataMatrix away from the middle of the frame", async () => {
+    const code = await renderBarcode({ bcid: "gs1datamatrix", text: "(01)04006381333931(17)271231" });
+    expect(decodeLuminance(frame(code, 1.5, 20, 300))).toMatchObject({
+      format: "DATA_MATRIX",
+      gtin: "04006381333931",
+      pass: "matrix",
+    });
   });
 });
 
@@ -107,6 +120,24 @@ describe("misreads", () => {
     const good = await renderBarcode({ ...spec, text: "^FNC10104006381333931" });
     expect(decodeLuminance(good)).toMatchObject({ gtin: "04006381333931" });
     expect(decodeLuminance(image)).toBeNull();
+  });
+
+  it("reads a code with a smudge across part of its bars as itself, not as what the smudged lines show", async () => {
+    const code = await renderBarcode({ bcid: "ean13", text: "4006381333931" });
+    for (const [left, width] of [
+      [110, 4],
+      [160, 6],
+      [215, 3],
+    ] as const) {
+      const smudged = placeOnCanvas(code, { width: 640, height: 480, x: 100, y: 100, scale: 1.5 });
+      // A dark streak over the lower third of the bars, filling spaces there.
+      for (let y = 100 + 110; y < 100 + 150; y += 1) {
+        for (let x = 100 + left; x < 100 + left + width; x += 1) {
+          smudged.data.fill(30, (y * 640 + x) * 4, (y * 640 + x) * 4 + 3);
+        }
+      }
+      expect(decodeLuminance(smudged)?.text).toBe("4006381333931");
+    }
   });
 
   it("checks the check digit of every retail format", () => {

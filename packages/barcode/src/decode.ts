@@ -1,22 +1,10 @@
-import type {
-  Binarizer,
-  BinaryBitmap,
-  DecodeHintType,
-  LuminanceSource,
-  Reader,
-  Result,
-} from "@zxing/library";
-import { zxing } from "./zxing";
+import type { BinaryBitmap, DecodeHintType, Reader, Result } from "@zxing/library";
 import { DomainError, parseGtin } from "@store/domain";
-import {
-  downscaleHalf,
-  rotateQuarter,
-  stretchContrast,
-  toLuminance,
-  upscaleDouble,
-  type LuminanceImage,
-  type PixelImage,
-} from "./image";
+import { toLuminance, type LuminanceImage, type PixelImage } from "./image";
+import { linearReader, readLinearRegion, type LinearFormat, type LinearReader } from "./linear";
+import { locate } from "./locate";
+import { matrixReaders, readMatrixRegion, type MatrixFormat } from "./matrix";
+import { zxing } from "./zxing";
 
 /** The symbologies a grocery store meets on packs, shelf labels, cases and receipts. */
 export const RETAIL_FORMATS = [
@@ -32,14 +20,17 @@ export const RETAIL_FORMATS = [
 export type RetailFormat = (typeof RETAIL_FORMATS)[number];
 
 const MATRIX_FORMATS: ReadonlySet<RetailFormat> = new Set(["DATA_MATRIX", "QR_CODE"]);
-const LINEAR_FORMATS: ReadonlySet<RetailFormat> = new Set(RETAIL_FORMATS.filter((format) => !MATRIX_FORMATS.has(format)));
+const LINEAR_FORMATS: ReadonlySet<RetailFormat> = new Set(
+  RETAIL_FORMATS.filter((format) => !MATRIX_FORMATS.has(format)),
+);
 
 export type DecodeOptions = {
   /** Symbologies to look for (default: all of RETAIL_FORMATS). Fewer formats decode faster. */
   formats?: readonly RetailFormat[];
   /**
-   * Skip the remaining passes once this many milliseconds have gone by (default: run them all).
-   * A camera loop passes its frame budget: the next frame is a fresh chance anyway.
+   * Skip the remaining regions and passes once this many milliseconds have gone by (default: run
+   * them all; their number is bounded, so a frame costs tens of milliseconds at most). A camera
+   * loop that must keep up with its frame rate passes its frame time: the next frame is a fresh chance.
    */
   budgetMs?: number;
 };
@@ -50,103 +41,47 @@ export type DecodeResult = {
   format: RetailFormat;
   /** GTIN-14 of a retail code (EAN/UPC, ITF-14, GS1 with AI 01), checked by its check digit. */
   gtin?: string;
-  /** Which pass found it, e.g. "hybrid" or "rotated": tells the benchmark where hard frames are won. */
+  /** What found it: "linear" or "matrix" (a located region) or "frame" (zxing's whole-frame search). */
   pass: string;
   ms: number;
 };
 
-type Pass = {
-  name: string;
-  image: (base: LuminanceImage) => LuminanceImage;
-  binarizer: (source: LuminanceSource) => Binarizer;
-  /** Passes after the first two only look for linear codes: 2D codes carry error correction and locate themselves. */
-  linearOnly: boolean;
-  /** Upper bound on the pixels this pass may process, so its cost per frame stays bounded. */
-  maxPixels: number;
+/** Regions tried per frame, strongest first: the rest are print on the pack, shadows, shelf edges. */
+const MAX_LINEAR_REGIONS = 3;
+const MAX_MATRIX_REGIONS = 2;
+
+type Readers = {
+  linear: LinearReader | null;
+  matrix: Reader[];
   /**
-   * zxing's TRY_HARDER: linear readers scan every row instead of 15 rows about the middle, and 2D
-   * detectors look harder. Many times the cost of a linear pass, so only the first pass uses it.
+   * Whole-frame fallback for 2D codes the localization did not isolate: zxing's own search.
+   * None for linear codes: zxing accepts a single row, and ours need two agreeing scanlines.
    */
-  thorough: boolean;
+  frame: { readers: Reader[]; hints: Map<DecodeHintType, unknown> };
 };
 
-const hybrid = (source: LuminanceSource) => new zxing.HybridBinarizer(source);
-const global = (source: LuminanceSource) => new zxing.GlobalHistogramBinarizer(source);
-const same = (image: LuminanceImage) => image;
-const VGA = 640 * 480;
-
-/**
- * In order of cost and of how often each wins: HybridBinarizer (local thresholds: glare and
- * uneven light), GlobalHistogramBinarizer (one threshold: blur that smears local contrast), then
- * transformed frames for linear codes: a quarter turn (zxing's 1D readers only scan rows), a
- * contrast stretch (faded print, dim frames), half size (noise and blur averaged away) and double
- * size (codes only a pixel or two per module), the last only for frames up to VGA.
- */
-const PASSES: readonly Pass[] = [
-  { name: "hybrid", image: same, binarizer: hybrid, linearOnly: false, maxPixels: Infinity, thorough: true },
-  { name: "global", image: same, binarizer: global, linearOnly: false, maxPixels: Infinity, thorough: false },
-  {
-    name: "rotated",
-    image: rotateQuarter,
-    binarizer: hybrid,
-    linearOnly: true,
-    maxPixels: Infinity,
-    thorough: false,
-  },
-  {
-    name: "stretched",
-    image: stretchContrast,
-    binarizer: global,
-    linearOnly: true,
-    maxPixels: Infinity,
-    thorough: false,
-  },
-  {
-    name: "downscaled",
-    image: downscaleHalf,
-    binarizer: global,
-    linearOnly: true,
-    maxPixels: Infinity,
-    thorough: false,
-  },
-  {
-    name: "upscaled",
-    image: upscaleDouble,
-    binarizer: hybrid,
-    linearOnly: true,
-    maxPixels: VGA,
-    thorough: false,
-  },
-];
-
-type Readers = { readers: Reader[]; hints: Map<DecodeHintType, unknown> };
-
-/**
- * The readers for a set of formats, driven here rather than through zxing's MultiFormatReader:
- * since 0.23 that one logs a warning with a stack trace for every reader that finds nothing, which
- * floods stderr and costs more than the decoding itself.
- */
-function readersFor(formats: readonly RetailFormat[], thorough: boolean): Readers {
+function readersFor(formats: readonly RetailFormat[]): Readers {
+  const linear = formats.filter((format): format is LinearFormat => LINEAR_FORMATS.has(format));
+  const matrix = formats.filter((format): format is MatrixFormat => MATRIX_FORMATS.has(format));
   const hints = new Map<DecodeHintType, unknown>([
     [zxing.DecodeHintType.POSSIBLE_FORMATS, formats.map((format) => zxing.BarcodeFormat[format])],
-    ...(thorough ? [[zxing.DecodeHintType.TRY_HARDER, true] as const] : []),
-    // GS1-128 then reads as "]C1" + element string with group separators, which @store/domain parses.
     [zxing.DecodeHintType.ASSUME_GS1, true],
   ]);
-  const readers: Reader[] = [];
-  if (formats.some((format) => LINEAR_FORMATS.has(format)))
-    readers.push(new zxing.MultiFormatOneDReader(hints));
-  if (formats.includes("QR_CODE")) readers.push(new zxing.QRCodeReader());
-  if (formats.includes("DATA_MATRIX")) readers.push(new zxing.DataMatrixReader());
-  return { readers, hints };
+  return {
+    linear: linear.length > 0 ? linearReader(linear) : null,
+    matrix: matrixReaders(matrix),
+    // The readers themselves rather than zxing's MultiFormatReader: since 0.23 that one logs a
+    // warning with a stack trace for every reader that finds nothing.
+    frame: { readers: matrixReaders(matrix), hints },
+  };
 }
 
 const readerCache = new Map<string, Readers>();
-function cachedReaders(formats: readonly RetailFormat[], thorough: boolean): Readers {
-  const key = `${formats.join(",")}${thorough ? "+" : ""}`;
+function cachedReaders(formats: readonly RetailFormat[]): Readers {
+  const key = formats.join(",");
   let readers = readerCache.get(key);
   if (!readers) {
-    readers = readersFor(formats, thorough);
+    readers = readersFor(formats);
     readerCache.set(key, readers);
   }
   return readers;
@@ -197,52 +132,95 @@ function now(): number {
 
 /**
  * Decodes the first barcode found in a frame, or null. Every result has passed its symbology's
- * check (zxing's own checksums, and the GS1 check digit of any GTIN); a read failing it is
- * dropped and the next pass tried, as a misread costs the shopper more than a second look.
+ * check (zxing's own checksums, two agreeing scanlines for linear codes, and the GS1 check digit
+ * of any GTIN); a read failing it is dropped and the next region tried, as a misread costs the
+ * shopper more than a second look.
+ *
+ * The frame is first searched for regions that look like bars or 2D modules (locate.ts); linear
+ * regions are read along their own axis (linear.ts), 2D regions cut out and read alone (matrix.ts).
+ * Only when no region gives a code and time is left does zxing search the whole frame itself.
  */
 export function decodeLuminance(image: PixelImage, options: DecodeOptions = {}): DecodeResult | null {
   const started = now();
   const formats = options.formats ?? RETAIL_FORMATS;
   if (formats.length === 0) throw new RangeError("No formats to decode: pass at least one of RETAIL_FORMATS");
-  const linear = formats.filter((format) => LINEAR_FORMATS.has(format));
+  const deadline = started + (options.budgetMs ?? Infinity);
   const base = toLuminance(image);
-  const budget = options.budgetMs ?? Infinity;
-  for (const [index, pass] of PASSES.entries()) {
-    if (index > 0 && now() - started > budget) break;
-    const passFormats = pass.linearOnly ? linear : formats;
-    if (passFormats.length === 0 || base.width * base.height > pass.maxPixels) continue;
-    const frame = pass.image(base);
-    const source = new zxing.RGBLuminanceSource(frame.data, frame.width, frame.height);
-    const result = attempt(
-      cachedReaders(passFormats, pass.thorough),
-      new zxing.BinaryBitmap(pass.binarizer(source)),
-    );
+  const readers = cachedReaders(formats);
+  const found = withoutStackTraces(() => search(base, readers, deadline));
+  if (!found) return null;
+  return { ...found, ms: now() - started };
+}
+
+type Found = Omit<DecodeResult, "ms">;
+
+function search(base: LuminanceImage, readers: Readers, deadline: number): Found | null {
+  const regions = locate(base);
+  const linear = readers.linear ? regions.linear.slice(0, MAX_LINEAR_REGIONS) : [];
+  const matrix = readers.matrix.length > 0 ? regions.matrix.slice(0, MAX_MATRIX_REGIONS) : [];
+  // The strongest region first, whatever its kind: a QR code's finder patterns make small bar
+  // regions too, and a linear code's quiet zone no 2D region, so the stronger kind is the real one.
+  const ordered = [...linear, ...matrix].sort((a, b) => b.score - a.score);
+  for (const region of ordered) {
+    if (now() > deadline) return null;
+    const read =
+      region.kind === "linear"
+        ? readLinearRegion(base, region, readers.linear!, deadline)
+        : readMatrixRegion(base, region, readers.matrix, deadline);
+    const found = read && accept(read.text, read.format, region.kind);
+    if (found) return found;
+  }
+  if (now() > deadline) return null;
+  const source = new zxing.RGBLuminanceSource(base.data, base.width, base.height);
+  const bitmap = new zxing.BinaryBitmap(new zxing.HybridBinarizer(source));
+  for (const reader of readers.frame.readers) {
+    const result = attempt(reader, bitmap, readers.frame.hints);
     if (!result) continue;
-    const format = zxing.BarcodeFormat[result.getBarcodeFormat()] as RetailFormat;
-    const text = result.getText();
-    const gtin = checkedGtin(text, format);
-    if (gtin === null) continue;
-    return { text, format, ...(gtin === undefined ? {} : { gtin }), pass: pass.name, ms: now() - started };
+    const found = accept(
+      result.getText(),
+      zxing.BarcodeFormat[result.getBarcodeFormat()] as RetailFormat,
+      "frame",
+    );
+    if (found) return found;
   }
   return null;
 }
 
-function attempt({ readers, hints }: Readers, bitmap: BinaryBitmap): Result | null {
-  for (const reader of readers) {
-    try {
-      return reader.decode(bitmap, hints);
-    } catch (error) {
-      // zxing says "nothing here" (and a failed checksum or format) by throwing; anything else is a bug.
-      if (
-        !(error instanceof zxing.NotFoundException) &&
-        !(error instanceof zxing.ChecksumException) &&
-        !(error instanceof zxing.FormatException)
-      ) {
-        throw error;
-      }
-    } finally {
-      reader.reset();
-    }
+function accept(text: string, format: RetailFormat, pass: string): Found | null {
+  const gtin = checkedGtin(text, format);
+  if (gtin === null) return null;
+  return { text, format, ...(gtin === undefined ? {} : { gtin }), pass };
+}
+
+/**
+ * zxing says "nothing here" by throwing, and each of its exceptions captures a stack trace (twice:
+ * Error's constructor and ts-custom-error's): hundreds per frame, a good part of the decoding time.
+ * Nothing reads those traces, so none are captured while decoding.
+ */
+function withoutStackTraces<T>(work: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return work();
+  } finally {
+    Error.stackTraceLimit = limit;
   }
-  return null;
+}
+
+function attempt(reader: Reader, bitmap: BinaryBitmap, hints: Map<DecodeHintType, unknown>): Result | null {
+  try {
+    return reader.decode(bitmap, hints);
+  } catch (error) {
+    // zxing says "nothing here" (and a failed checksum or format) by throwing; anything else is a bug.
+    if (
+      !(error instanceof zxing.NotFoundException) &&
+      !(error instanceof zxing.ChecksumException) &&
+      !(error instanceof zxing.FormatException)
+    ) {
+      throw error;
+    }
+    return null;
+  } finally {
+    reader.reset();
+  }
 }

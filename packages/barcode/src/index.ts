@@ -6,12 +6,4 @@ export {
   type DecodeResult,
   type RetailFormat,
 } from "./decode";
-export {
-  downscaleHalf,
-  rotateQuarter,
-  stretchContrast,
-  toLuminance,
-  upscaleDouble,
-  type LuminanceImage,
-  type PixelImage,
-} from "./image";
+export { stretchContrast, toLuminance, upscaleDouble, type LuminanceImage, type PixelImage } from "./image";

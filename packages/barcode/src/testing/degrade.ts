@@ -127,7 +127,6 @@ export function lowContrast(image: RgbaImage, dark: number, light: number): Rgba
   return mapPixels(image, (value) => dark + ((light - dark) * value) / 255);
 }
 
-
 /** Sensor noise: each pixel's grey level moved by up to ±amplitude (the same on R, G and B). */
 export function addNoise(image: RgbaImage, amplitude: number, seed: number): RgbaImage {
   const random = seededRandom(seed);
