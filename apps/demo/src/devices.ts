@@ -217,6 +217,11 @@ async function simulatedDevices(
       spec.driftGPerHour = (random.next() - 0.5) * 8;
       spec.dropoutProbability = 0.02;
     }
+    if ((device.kind === "SCALE" || device.kind === "BAGGING_SCALE") && sensor) {
+      // A kiosk's scale holds its zero: noise well within one step, or an empty bagging area
+      // would flicker by a step now and then, and the kiosk would take it for an item.
+      spec.noiseSigmaG = sensor.resolutionG / 10;
+    }
     specs.push(spec);
   }
   return { specs, skipped };
