@@ -46,6 +46,17 @@ const access: Record<string, Row> = {
     allowed: ["KIOSK"],
     input: (f, n) => ({ idempotencyKey: `auth-sale-${n}`, lines: [{ code: f.products.cola.code }], payment: { method: "CARD", provider: "sim", providerRef: `auth-${n}`, amountMinor: 350 } }),
   },
+  "checkout.pay": {
+    allowed: ["KIOSK"],
+    input: (f, n) => ({
+      sessionId: "00000000-0000-4000-8000-000000000000",
+      idempotencyKey: `auth-pay-${n}`,
+      lines: [{ code: f.products.cola.code }],
+      tender: { method: "CARD" },
+    }),
+    outcome: "NOT_FOUND",
+  },
+  "checkout.receipt": { allowed: "public", input: () => ({ saleId: "00000000-0000-4000-8000-000000000000" }), outcome: "NOT_FOUND" },
   "orders.place": {
     allowed: ["CHANNEL", "MANAGER"],
     input: (f, n) => ({

@@ -26,3 +26,15 @@ export type { Sale } from "./services/checkout";
 export type { OrderView } from "./services/orders";
 export type { BalanceView, MovementView, StockChange } from "./services/stock";
 export type { PriceChange } from "./services/prices";
+export type { KioskApprovalResult, KioskConfig, ProduceItem } from "./services/kiosk";
+export type { PayResult } from "./services/payments";
+export type { Receipt, ReceiptLine } from "./services/receipts";
+export {
+  PaymentProviderError,
+  SimulatedTerminal,
+  TEST_INSTRUMENTS,
+  type AuthorizeRequest,
+  type AuthorizeResult,
+  type PaymentProvider,
+  type SimulatedTerminalOptions,
+} from "./payments";

@@ -7,6 +7,7 @@ import { ServiceError } from "../errors";
 import {
   allocateStock,
   demandsOf,
+  describe,
   mergeTakes,
   priceLines,
   resolveLines,
@@ -41,7 +42,19 @@ export type Sale = CartQuote & {
   storeId: string;
   deviceId: string | null;
   createdAt: string;
-  payment: PaymentInput & { status: "CAPTURED"; currency: string };
+  /** AUTHORIZED only in the moment between a kiosk payment's commit and its capture. */
+  payment: PaymentInput & { status: "AUTHORIZED" | "CAPTURED"; currency: string };
+};
+
+/** How a sale is committed: which idempotency scope, what the payment is, what may be sold. */
+export type CommitMode = {
+  scope: string;
+  requestHash: string;
+  paymentStatus: "AUTHORIZED" | "CAPTURED";
+  /** Subjects of the session's AGE approvals: product ids, SKUs or scanned codes. */
+  ageApproved: ReadonlySet<string>;
+  sessionId: string | null;
+  last4: string | null;
 };
 
 /**
@@ -86,12 +99,27 @@ export function createCheckoutService(
     return priceLines(store, resolved);
   }
 
+  /**
+   * A sale paid elsewhere (benchmarks, integrations): the payment is recorded as captured. It
+   * carries no kiosk session, hence no attendant's age check: age-restricted products are refused.
+   */
   async function commit(actor: Actor, input: CommitSaleInput): Promise<Sale> {
-    const { idempotencyKey, ...request } = input;
-    const hash = requestHash(request);
-    const scope = idempotencyScope(actor.storeId, "checkout.commit");
+    const { idempotencyKey: _key, ...request } = input;
+    return commitSale(actor, input, {
+      scope: idempotencyScope(actor.storeId, "checkout.commit"),
+      requestHash: requestHash(request),
+      paymentStatus: "CAPTURED",
+      ageApproved: new Set(),
+      sessionId: null,
+      last4: null,
+    });
+  }
+
+  async function commitSale(actor: Actor, input: CommitSaleInput, mode: CommitMode): Promise<Sale> {
+    const { idempotencyKey } = input;
+    const { scope, requestHash: hash } = mode;
     try {
-      return await commitOnce(actor, input, scope, hash);
+      return await commitOnce(actor, input, mode);
     } catch (error) {
       // Whatever failed, a sale already committed under this key is the answer (a retry of a
       // request whose first response was lost); a different request under it is refused.
@@ -128,11 +156,12 @@ export function createCheckoutService(
     actor: Actor,
     store: StoreConfig,
     input: CommitSaleInput,
-    idempotency: SaleRecord["idempotency"],
+    mode: CommitMode,
     fresh: boolean,
   ): Promise<{ sale: Sale; record: SaleRecord }> {
     const now = new Date();
     const resolved = await resolveLines(db, store, input.lines, now, { facts: factsCache, fresh });
+    requireAgeApprovals(resolved, mode.ageApproved);
     const priced = priceLines(store, resolved);
     if (input.payment.amountMinor !== priced.totalMinor) {
       throw new ServiceError(
@@ -149,7 +178,7 @@ export function createCheckoutService(
       deviceId: actor.deviceId,
       createdAt: now.toISOString(),
       ...priced,
-      payment: { ...input.payment, status: "CAPTURED", currency: store.currency },
+      payment: { ...input.payment, status: mode.paymentStatus, currency: store.currency },
     };
     const { number: _number, ...response } = sale;
     const record: SaleRecord = {
@@ -164,7 +193,7 @@ export function createCheckoutService(
       createdAt: now,
       actorKind: actor.kind,
       actorId: actor.id,
-      idempotency,
+      idempotency: { scope: mode.scope, key: input.idempotencyKey, requestHash: mode.requestHash },
       basis: {
         productIds: [...new Set(resolved.map((line) => line.product.id))],
         promotionFingerprint: promotionFingerprint(resolved),
@@ -173,7 +202,7 @@ export function createCheckoutService(
         const barcode = resolved[index]!.barcode!;
         return { ...line, barcodeKind: barcode.kind, barcodeCode: barcode.code };
       }),
-      payment: sale.payment,
+      payment: { ...sale.payment, last4: mode.last4, sessionId: mode.sessionId },
       moves: mergeTakes(takes),
       response,
     };
@@ -184,14 +213,13 @@ export function createCheckoutService(
    * First from cached facts (see FactsCache); whatever they decide against the sale (a price, a
    * shortage) and whatever the database finds changed is checked again on fresh facts.
    */
-  async function commitOnce(actor: Actor, input: CommitSaleInput, scope: string, hash: string): Promise<Sale> {
+  async function commitOnce(actor: Actor, input: CommitSaleInput, mode: CommitMode): Promise<Sale> {
     const store = await stores.get(actor.storeId);
-    const idempotency = { scope, key: input.idempotencyKey, requestHash: hash };
     let fresh = false;
     for (let attempt = 1; ; attempt++) {
       let prepared: { sale: Sale; record: SaleRecord };
       try {
-        prepared = await prepareSale(actor, store, input, idempotency, fresh);
+        prepared = await prepareSale(actor, store, input, mode, fresh);
       } catch (error) {
         if (fresh || !(error instanceof ServiceError)) throw error;
         fresh = true;
@@ -215,7 +243,24 @@ export function createCheckoutService(
     }
   }
 
-  return { quote, commit };
+  return { quote, commit, commitSale };
+}
+
+/** Every age-restricted line must be approved in the session by its product id, SKU or scanned code. */
+export function requireAgeApprovals(
+  lines: ReadonlyArray<{ code: string; product: { id: string; sku: string; nameEn: string; minimumAge: number | null } }>,
+  approved: ReadonlySet<string>,
+): void {
+  for (const line of lines) {
+    const { product } = line;
+    if (product.minimumAge === null) continue;
+    if (approved.has(product.id) || approved.has(product.sku) || approved.has(line.code)) continue;
+    throw new ServiceError(
+      "AGE_APPROVAL_REQUIRED",
+      `Cannot sell ${describe(line.code, product)}: it is for buyers aged ${product.minimumAge} or over, and an attendant must approve it (AGE) in the kiosk session first`,
+      { code: line.code, productId: product.id, minimumAge: product.minimumAge },
+    );
+  }
 }
 
 export function refusedBy(error: unknown, constraint: string): boolean {

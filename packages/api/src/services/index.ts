@@ -6,9 +6,13 @@ import { createDevicesService, type DevicesService } from "./devices";
 import { createCheckoutService, defaultSaleBatching, type CheckoutService, type SaleBatching } from "./checkout";
 import { EventTail, type EventTailOptions } from "./event-tail";
 import { createEventsService, type EventsService } from "./events";
+import { SimulatedTerminal } from "../payments/simulated-terminal";
+import type { PaymentProvider } from "../payments/provider";
 import { createKioskService, defaultKioskLockout, type KioskLockout, type KioskService } from "./kiosk";
 import { createOrdersService, type OrdersService } from "./orders";
+import { createPaymentsService, type PaymentsService } from "./payments";
 import { createPricesService, type PricesService } from "./prices";
+import { createReceiptsService, type ReceiptsService } from "./receipts";
 import { createStockService, type StockService } from "./stock";
 import { createStoreDirectory, type StoreDirectory } from "./stores";
 
@@ -23,6 +27,11 @@ export type ServicesOptions = {
   saleBatching?: SaleBatching;
   /** When wrong attendant badges or PINs lock a kiosk out. */
   kioskLockout?: KioskLockout;
+  /**
+   * The card terminal and processor; default a new SimulatedTerminal. A host that restarts its
+   * services hands over the same one, as a real processor outlives the service.
+   */
+  payments?: PaymentProvider;
 };
 
 export type Services = {
@@ -38,6 +47,9 @@ export type Services = {
   events: EventsService;
   devices: DevicesService;
   kiosk: KioskService;
+  paymentProvider: PaymentProvider;
+  payments: PaymentsService;
+  receipts: ReceiptsService;
   /** The store of calls that carry no token (the public catalog). */
   defaultStoreId(): Promise<string>;
   close(): Promise<void>;
@@ -52,6 +64,9 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
   const tail = new EventTail(db, logger, options.events);
   const catalog = createCatalogService(db, stores, () => tail.watermark());
   const events = createEventsService(db, tail, catalog);
+  const checkout = createCheckoutService(db, stores, logger, options.saleBatching ?? defaultSaleBatching);
+  const kiosk = createKioskService(db, stores, options.kioskLockout ?? defaultKioskLockout);
+  const paymentProvider = options.payments ?? new SimulatedTerminal();
   let defaultStore: Promise<string> | null = null;
   return {
     db,
@@ -60,14 +75,17 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
     stores,
     catalog,
     stock: createStockService(db, stores),
-    checkout: createCheckoutService(db, stores, logger, options.saleBatching ?? defaultSaleBatching),
+    checkout,
     orders: createOrdersService(db, stores, logger, {
       reservationGraceMin: options.reservationGraceMin ?? defaultReservationGraceMin,
     }),
     prices: createPricesService(db),
     events,
     devices: createDevicesService(db, stores, events),
-    kiosk: createKioskService(db, stores, options.kioskLockout ?? defaultKioskLockout),
+    kiosk,
+    paymentProvider,
+    payments: createPaymentsService({ db, stores, logger, checkout, kiosk, provider: paymentProvider }),
+    receipts: createReceiptsService(db, stores),
     defaultStoreId() {
       defaultStore ??= stores.resolveDefault(options.storeCode).then(
         (store) => store.id,

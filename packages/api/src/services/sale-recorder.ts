@@ -35,7 +35,16 @@ export type SaleRecord = {
     taxMinor: number;
     promotionCodes: string[];
   }>;
-  payment: { method: string; provider: string; providerRef: string; amountMinor: number };
+  payment: {
+    method: string;
+    provider: string;
+    providerRef: string;
+    amountMinor: number;
+    /** CAPTURED when paid elsewhere; AUTHORIZED when the kiosk captures it right after the commit. */
+    status: "AUTHORIZED" | "CAPTURED";
+    last4: string | null;
+    sessionId: string | null;
+  };
   /** One per balance row, sorted by (product, location). */
   moves: Array<{ productId: string; locationId: string; quantity: string }>;
   /** The response a retry with the same key gets back; its number is filled in by the database. */
@@ -125,10 +134,13 @@ export async function recordSales(
         "taxMinor" int, "promotionCodes" jsonb)
       RETURNING 1),
     payment AS (
-      INSERT INTO "Payment" ("saleId", provider, "providerRef", method, status, currency, "amountMinor",
-                             "capturedMinor", "createdAt", "updatedAt")
-      SELECT s."saleId", s.payment->>'provider', s.payment->>'providerRef', (s.payment->>'method')::"PaymentMethod",
-             'CAPTURED', s.currency, (s.payment->>'amountMinor')::int, (s.payment->>'amountMinor')::int, s.at, s.at
+      INSERT INTO "Payment" ("saleId", "sessionId", provider, "providerRef", method, status, currency, "amountMinor",
+                             "capturedMinor", last4, "createdAt", "updatedAt")
+      SELECT s."saleId", (s.payment->>'sessionId')::uuid, s.payment->>'provider', s.payment->>'providerRef',
+             (s.payment->>'method')::"PaymentMethod", (s.payment->>'status')::"PaymentStatus", s.currency,
+             (s.payment->>'amountMinor')::int,
+             CASE WHEN s.payment->>'status' = 'CAPTURED' THEN (s.payment->>'amountMinor')::int ELSE 0 END,
+             s.payment->>'last4', s.at, s.at
       FROM sales s
       RETURNING 1),
     completed AS (

@@ -104,12 +104,12 @@ describe("checkout.commit", () => {
     const error = await errorOf(
       (await kiosk()).checkout.commit({
         idempotencyKey: newKey(),
-        lines: [{ code: fixture.products.wine.code, quantity: "7" }],
-        payment: card(7 * 8800),
+        lines: [{ code: fixture.products.milk.code, quantity: "4" }],
+        payment: card(4 * 1250),
       }),
     );
     expect(error.code).toBe("CONFLICT");
-    expect(error.message).toBe(`Cannot sell 7 of '${fixture.products.wine.code}' (Red wine 750 ml): only 6 available`);
+    expect(error.message).toBe(`Cannot sell 4 of '${fixture.products.milk.code}' (Whole milk 1 L): only 3 available`);
     expect(await stockSnapshot(db)).toEqual(before);
   });
 });

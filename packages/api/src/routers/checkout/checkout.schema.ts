@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { codeSchema, idempotencyKeySchema, quantitySchema } from "../schemas";
+import { codeSchema, idSchema, idempotencyKeySchema, quantitySchema } from "../schemas";
 
 export const cartLineInput = z.object({
   /** As scanned: a GTIN in any form, a PLU or a GS1 variable-measure label. */
@@ -22,3 +22,17 @@ export const commitInput = z.object({
     amountMinor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   }),
 });
+
+export const payInput = z.object({
+  sessionId: idSchema,
+  /** One per payment attempt: retry with the same key after any doubt, a new key after a decline. */
+  idempotencyKey: idempotencyKeySchema,
+  lines,
+  tender: z.object({
+    method: z.enum(["CARD", "QR"]),
+    /** The card number tapped or the payer's QR code; the simulated terminal's test cards choose outcomes. */
+    instrument: z.string().trim().min(1).max(128).optional(),
+  }),
+});
+
+export const receiptInput = z.object({ saleId: idSchema });
