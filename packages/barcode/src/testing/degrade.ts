@@ -150,3 +150,29 @@ export function glare(
     return value + (255 - value) * spot.strength * fall * fall;
   });
 }
+
+/**
+ * The image wrapped around a cylinder whose axis runs top to bottom, as a camera straight in front
+ * sees it: a code on a can or bottle. It spans `degrees` of the cylinder's circumference, so its
+ * modules narrow towards the sides (to cos(degrees / 2) of their width at the edges) and the
+ * surface turning away from the light darkens them (Lambert's cosine, half strength).
+ */
+export function wrapAroundCylinder(image: RgbaImage, degrees: number, background = WHITE): RgbaImage {
+  const half = (degrees * Math.PI) / 360;
+  const radius = image.width / 2 / half;
+  const width = Math.max(1, Math.round(2 * radius * Math.sin(half)));
+  const out = blankImage(width, image.height, background);
+  const centre = width / 2;
+  for (let x = 0; x < width; x += 1) {
+    const angle = Math.asin(Math.max(-1, Math.min(1, (x + 0.5 - centre) / radius)));
+    const sourceX = image.width / 2 + angle * radius - 0.5;
+    const shade = 0.5 + 0.5 * Math.cos(angle);
+    for (let y = 0; y < image.height; y += 1) {
+      const offset = (y * width + x) * 4;
+      for (let channel = 0; channel < 3; channel += 1) {
+        out.data[offset + channel] = bilinear(image, sourceX, y, channel, background) * shade;
+      }
+    }
+  }
+  return out;
+}

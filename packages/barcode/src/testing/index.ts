@@ -6,6 +6,7 @@ export {
   lowContrast,
   placeOnCanvas,
   rotate,
+  wrapAroundCylinder,
   type RgbaImage,
 } from "./degrade";
 export { renderBarcode, type RenderSpec } from "./render";
