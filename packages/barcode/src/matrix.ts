@@ -6,10 +6,13 @@ import { zxing } from "./zxing";
 export type MatrixFormat = "QR_CODE" | "DATA_MATRIX";
 export type MatrixRead = { text: string; format: MatrixFormat };
 
+/** A crop this large (shorter side, pixels) already has modules of several pixels: doubling would only cost time. */
+const LARGE_CROP = 320;
+
 /**
  * Ways to present a 2D region to zxing, tried in turn. Each cuts the region out with a margin for
  * the quiet zone and stretches its contrast (a faded or dim code then spans the full range). Then:
- * doubled in size, which interpolates modules of a pixel or two into shapes the detectors can
+ * doubled in size (unless large already), which interpolates modules of a pixel or two into shapes the detectors can
  * follow and smooths sensor noise, under one global threshold (robust to noise, where local
  * thresholds break modules apart); the crop as it is under local thresholds (uneven light, glare);
  * and a wider margin, which gives the global threshold more background to settle on.
@@ -48,7 +51,7 @@ export function readMatrixRegion(
     let crop = stretchContrast(
       cut(image, region.left - margin, region.top - margin, region.right + margin, region.bottom + margin),
     );
-    if (double) crop = upscaleDouble(crop);
+    if (double && Math.min(crop.width, crop.height) < LARGE_CROP) crop = upscaleDouble(crop);
     const source = new zxing.RGBLuminanceSource(crop.data, crop.width, crop.height);
     const bitmap = new zxing.BinaryBitmap(
       binarizer === "global" ? new zxing.GlobalHistogramBinarizer(source) : new zxing.HybridBinarizer(source),
