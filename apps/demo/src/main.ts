@@ -4,7 +4,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { aclForOperator } from "@store/contracts";
 import { migrate, openDatabase } from "@store/db";
-import { readInventoryEnv, startInventoryService, type InventoryService } from "@store/inventory";
+import {
+  readInventoryEnv,
+  SimulatedTerminal,
+  startInventoryService,
+  TEST_INSTRUMENTS,
+  type InventoryService,
+} from "@store/inventory";
 import { DEMO_STORE, demoCredentials, isSeeded, seedDemoStore } from "@store/prisma/seed";
 import { pino } from "pino";
 import { startStoreDevices, type StoreDevices } from "./devices";
@@ -46,6 +52,8 @@ const storeCode = DEMO_STORE.code;
 // Demo credentials are derived from the store code, so they can be shown on every start.
 const { attendantBadge, attendantPin, ...demoTokens } = demoCredentials(storeCode);
 const storeUrl = `http://${env.HOST}:${env.STORE_PORT}`;
+// The demo's card terminal: test cards pick approvals, declines and timeouts (see the banner).
+const terminal = new SimulatedTerminal();
 
 let service: InventoryService | null = null;
 let storeApp: ChildProcess | null = null;
@@ -65,6 +73,7 @@ const startup = (async () => {
     reservationGraceMin: inventoryEnv.RESERVATION_GRACE_MIN,
     reservationExpiryIntervalMs: inventoryEnv.RESERVATION_EXPIRY_INTERVAL_S * 1000,
     idempotencyPurgeIntervalMs: inventoryEnv.IDEMPOTENCY_PURGE_INTERVAL_MIN * 60_000,
+    payments: terminal,
   });
   const app = spawn(process.execPath, [storeAppEntry], {
     stdio: ["ignore", "inherit", "inherit"],
@@ -153,6 +162,15 @@ function printBanner(
   lines.push("", "Demo credentials (demo only; the database keeps only their hashes):");
   for (const [name, token] of Object.entries(demoTokens)) lines.push(`  ${name.padEnd(16)} ${token}`);
   lines.push(`  ${"attendant".padEnd(16)} badge ${attendantBadge}, PIN ${attendantPin}`);
+  lines.push(
+    "",
+    `Test cards at the kiosk (${terminal.name}; any other card or QR code is approved):`,
+    `  ${"approved".padEnd(16)} ${TEST_INSTRUMENTS.approved}`,
+    `  ${"declined".padEnd(16)} ${TEST_INSTRUMENTS.declined}`,
+    `  ${"no funds".padEnd(16)} ${TEST_INSTRUMENTS.insufficientFunds}`,
+    `  ${"expired".padEnd(16)} ${TEST_INSTRUMENTS.expired}`,
+    `  ${"times out".padEnd(16)} ${TEST_INSTRUMENTS.timeout}`,
+  );
   lines.push("", "Press Ctrl-C to stop.", "");
   process.stdout.write(lines.join("\n"));
 }

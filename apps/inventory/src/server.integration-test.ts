@@ -1,4 +1,4 @@
-import type { AppRouter } from "@store/api";
+import { SimulatedTerminal, type AppRouter } from "@store/api";
 import { buildFixture, type Fixture } from "@store/api/testing";
 import { checkLedger, createTestDatabase, type TestDatabase } from "@store/db";
 import {
@@ -110,5 +110,48 @@ describe("inventory service over HTTP", () => {
     await other.close();
     subscription.unsubscribe();
     await expect(fetch(`${other.url}/health`)).rejects.toThrow();
+  });
+});
+
+describe("kiosk payment across a service restart", () => {
+  it("charges once and sells once when the service stops after the sale and the kiosk retries on the restarted one", async () => {
+    const terminal = new SimulatedTerminal();
+    const logger = pino({ level: "silent" });
+    const first = await startInventoryService({ db, port: 0, host: "127.0.0.1", storeCode: "S001", logger, payments: terminal });
+    const url = `${first.url}/trpc`;
+    const kiosk = createTRPCClient<AppRouter>({
+      links: [httpBatchLink({ url, headers: { authorization: `Bearer ${fixture.tokens.KIOSK}` } })],
+    });
+    const { sessionId } = await kiosk.kiosk.start.mutate();
+    const input = {
+      sessionId,
+      idempotencyKey: "restart-pay-1",
+      lines: [{ code: fixture.products.cola.code }],
+      tender: { method: "CARD" as const, instrument: "4242424242424242" },
+    };
+    // The sale commits, then the capture never gets through: the kiosk sees the failure, the
+    // service goes down before anyone retries.
+    terminal.failNext("network", { operation: "capture" });
+    const lost = await kiosk.checkout.pay.mutate(input).catch((reason: unknown) => reason);
+    expect((lost as TRPCClientError<AppRouter>).data).toMatchObject({ code: "BAD_GATEWAY", appCode: "PAYMENT_UNAVAILABLE", httpStatus: 502 });
+    await first.close();
+    expect(await kiosk.checkout.pay.mutate(input).catch((reason: unknown) => reason)).toBeInstanceOf(TRPCClientError);
+
+    const restarted = await startInventoryService({
+      db, port: Number(new URL(url).port), host: "127.0.0.1", storeCode: "S001", logger, payments: terminal,
+    });
+    try {
+      const paid = await kiosk.checkout.pay.mutate(input);
+      expect(paid).toMatchObject({ status: "APPROVED", sale: { payment: { status: "CAPTURED" } } });
+      if (paid.status !== "APPROVED") throw new Error("expected approval");
+      expect(await kiosk.checkout.pay.mutate(input)).toEqual(paid);
+      expect(terminal.captures()).toEqual([{ reference: paid.sale.payment.providerRef, amountMinor: 350 }]);
+      expect(await db.prisma.sale.count({ where: { idempotencyKey: input.idempotencyKey } })).toBe(1);
+      const receipt = await createTRPCClient<AppRouter>({ links: [httpBatchLink({ url })] }).checkout.receipt.query({ saleId: paid.sale.id });
+      expect(receipt).toMatchObject({ number: paid.sale.number, totalMinor: 350, payment: { status: "CAPTURED", last4: "4242" } });
+    } finally {
+      await restarted.close();
+    }
+    expect((await checkLedger(db.prisma)).ok).toBe(true);
   });
 });

@@ -8,6 +8,7 @@ import {
   defaultReservationGraceMin,
   purgeExpiredKeys,
   systemActor,
+  type PaymentProvider,
   type Services,
 } from "@store/api";
 import type { Database } from "@store/db";
@@ -25,6 +26,13 @@ export type InventoryServiceOptions = {
   reservationGraceMin?: number;
   reservationExpiryIntervalMs?: number;
   idempotencyPurgeIntervalMs?: number;
+  /** How often committed kiosk sales left uncaptured (their kiosk never came back) are captured. */
+  paymentCaptureIntervalMs?: number;
+  /**
+   * The card terminal and processor; default a new SimulatedTerminal. Pass the same one to a
+   * restarted service, as a real processor outlives it (tests check "captured exactly once").
+   */
+  payments?: PaymentProvider;
 };
 
 export type InventoryService = {
@@ -49,6 +57,7 @@ export async function startInventoryService(options: InventoryServiceOptions): P
     logger,
     storeCode: options.storeCode,
     reservationGraceMin: options.reservationGraceMin ?? defaultReservationGraceMin,
+    ...(options.payments ? { payments: options.payments } : {}),
   });
 
   const trpc = createHTTPHandler({
@@ -88,7 +97,9 @@ export async function startInventoryService(options: InventoryServiceOptions): P
       return;
     }
     response.writeHead(404, { "content-type": "application/json" });
-    response.end(JSON.stringify({ error: `Nothing at ${path}: the API is under ${trpcPath}, health at /health` }));
+    response.end(
+      JSON.stringify({ error: `Nothing at ${path}: the API is under ${trpcPath}, health at /health` }),
+    );
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -110,6 +121,10 @@ export async function startInventoryService(options: InventoryServiceOptions): P
     every(options.idempotencyPurgeIntervalMs ?? 60 * 60_000, "purge idempotency keys", logger, async () => {
       const purged = await purgeExpiredKeys(db);
       if (purged > 0) logger.info(`Purged ${purged} expired idempotency key(s)`);
+    }),
+    every(options.paymentCaptureIntervalMs ?? 60_000, "capture kiosk payments", logger, async () => {
+      const captured = await services.payments.captureStale(await services.defaultStoreId());
+      if (captured > 0) logger.info(`Captured ${captured} kiosk payment(s) whose kiosk did not come back`);
     }),
   ];
 
