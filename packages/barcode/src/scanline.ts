@@ -103,8 +103,12 @@ export function findEdges(
   return { edges: Float64Array.from(positions), firstDark: signs[0] === -1 };
 }
 
-/** An edge must stand this many noise deviations above the slope's noise. */
-const NOISE_FACTOR = 2.5;
+/**
+ * An edge must stand this many noise deviations above zero. Low, because a dim, noisy, blurred
+ * frame's edges are only a little stronger than its noise: what this lets through is filtered by
+ * the relative threshold, by the decoders' patterns and check digits, and by the second scanline.
+ */
+const NOISE_FACTOR = 1.6;
 
 /**
  * The slope's noise: a robust deviation of its magnitudes over a profile mostly of flat bars,
@@ -120,7 +124,8 @@ function noiseLevel(slope: Float32Array): number {
   let seen = 0;
   let bin = 0;
   while (bin < NOISE_BINS - 1 && seen + bins[bin]! <= rank) seen += bins[bin++]!;
-  return 1.4826 * (bin / 4) + 0.5;
+  // For normally distributed noise a third of the magnitudes lie below 0.43 deviations.
+  return bin / 4 / 0.4307 + 0.5;
 }
 
 const NOISE_BINS = 4 * 512;
