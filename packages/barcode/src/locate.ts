@@ -40,6 +40,9 @@ const LINEAR_COHERENCE = 0.6;
 /** Neighbouring bar cells join one region only when their bar directions agree this closely. */
 const MAX_ANGLE_STEP = (20 * Math.PI) / 180;
 
+/** Mean squared Sobel gradient (per sampled pixel) below which a cell is flat, however clean the frame. */
+const MIN_EDGE_ENERGY = 1000;
+
 /**
  * Narrower than this across its bars (in pixels, either side of the middle), a region cannot hold
  * a retail code: UPC-E, the shortest, has 51 modules, and modules under 1.3 pixels do not resolve.
@@ -50,7 +53,7 @@ type Cells = {
   columns: number;
   rows: number;
   size: number;
-  /** Per cell: summed gx², gy², gx·gy over its pixels (Sobel gradients). */
+  /** Per cell: mean gx², gy², gx·gy over its sampled pixels (Sobel gradients). */
   xx: Float64Array;
   yy: Float64Array;
   xy: Float64Array;
@@ -68,7 +71,9 @@ function structureTensors(image: LuminanceImage): Cells {
   const xx = new Float64Array(columns * rows);
   const yy = new Float64Array(columns * rows);
   const xy = new Float64Array(columns * rows);
-  // Every other row: the cells only need the gradient's statistics, and this halves the cost.
+  const samples = new Float64Array(columns * rows);
+  // Every other row and column: the cells only need the gradient's statistics (each gradient is
+  // still taken at full resolution), and this quarters the cost.
   for (let y = 1; y < height - 1; y += 2) {
     const cellRow = Math.floor(y / size) * columns;
     const above = (y - 1) * width;
@@ -82,7 +87,7 @@ function structureTensors(image: LuminanceImage): Cells {
       let sumXX = 0;
       let sumYY = 0;
       let sumXY = 0;
-      for (let x = from; x < to; x += 1) {
+      for (let x = from; x < to; x += 2) {
         const a = data[above + x - 1]!;
         const b = data[above + x]!;
         const c = data[above + x + 1]!;
@@ -101,14 +106,21 @@ function structureTensors(image: LuminanceImage): Cells {
       xx[cell]! += sumXX;
       yy[cell]! += sumYY;
       xy[cell]! += sumXY;
+      samples[cell]! += Math.ceil((to - from) / 2);
     }
+  }
+  // Means rather than sums: cells cut by the image's right or bottom edge weigh the same.
+  for (let cell = 0; cell < samples.length; cell += 1) {
+    const count = Math.max(1, samples[cell]!);
+    xx[cell]! /= count;
+    yy[cell]! /= count;
+    xy[cell]! /= count;
   }
   return { columns, rows, size, xx, yy, xy };
 }
 
-function median(values: Float64Array): number {
-  const sorted = Float64Array.from(values).sort();
-  return sorted[sorted.length >> 1] ?? 0;
+function quantile(sorted: Float64Array, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 }
 
 /** Eigenvalues of the 2×2 tensor [[xx, xy], [xy, yy]], larger first. */
@@ -129,14 +141,17 @@ export function locate(image: LuminanceImage): Regions {
     [major[cell], minor[cell]] = eigen(xx[cell]!, yy[cell]!, xy[cell]!);
   }
   // Noise adds the same energy in every direction, so the smaller eigenvalue of background and
-  // bar cells alike measures it; the median over cells is the frame's noise floor and its spread
-  // how far a cell of pure noise strays from it.
-  const floor = median(minor);
-  const spread = 1.4826 * median(minor.map((value) => Math.abs(value - floor)));
-  const pixelsPerCell = (size * size) / 2; // every other row
-  // A cell counts when its edges stand out from the noise, and at least as strong as a faded print's
-  // (a grey-level difference of ~20 over a few pixels).
-  const threshold = Math.max(6 * spread, 1000 * pixelsPerCell);
+  // bar cells alike measures it: its spread over the cells (median absolute deviation) is how far a
+  // cell of pure noise strays. Its first quartile is the noise floor: the median would do where
+  // background fills most of the image, but a 2D code filling it raises the median, not the quartile.
+  const sorted = Float64Array.from(minor).sort();
+  const middle = quantile(sorted, 0.5);
+  const deviations = minor.map((value) => Math.abs(value - middle)).sort();
+  const spread = 1.4826 * quantile(deviations, 0.5);
+  const floor = quantile(sorted, 0.25);
+  // A cell counts when its edges stand out from the noise, and at least as strong as a faded
+  // print's (a grey-level difference of ~20 over a few pixels).
+  const threshold = Math.max(6 * spread, MIN_EDGE_ENERGY);
   const kind = new Int8Array(count); // 0 background, 1 bars, 2 modules in every direction
   const angle = new Float64Array(count);
   const energy = new Float64Array(count);

@@ -2,7 +2,7 @@ import { seededRandom } from "@store/domain";
 import { describe, expect, it } from "vitest";
 import { rowOf } from "./linear";
 import { findEdges, sampleProfile } from "./scanline";
-import { decodeUpcERow, expandUpcE } from "./upce";
+import { decodeUpcERow } from "./upce";
 
 /** A profile of bars (widths in samples, dark first after `lead` light samples), softened by a box blur. */
 function bars(widths: number[], lead: number, radius: number, dark = 20, light = 220): Float32Array {
@@ -115,12 +115,5 @@ describe("UPC-E", () => {
     expect(decodeUpcERow(reversed)).toBeNull();
     // Same bars with the parity pattern of check digit 6: its check digit fails, so no read.
     expect(decodeUpcERow(row(modules("01234566"), 4))).toBeNull();
-  });
-
-  it("expands zero-suppressed codes to UPC-A", () => {
-    expect(expandUpcE("01234565")).toBe("012345000065");
-    expect(expandUpcE("04252614")).toBe("042100005264");
-    expect(expandUpcE("01234531")).toBe("012300000451");
-    expect(expandUpcE("01234148")).toBe("012340000018");
   });
 });

@@ -1,3 +1,4 @@
+import { DomainError, expandUpcE } from "@store/domain";
 import type { BitArray } from "@zxing/library";
 import { zxing } from "./zxing";
 
@@ -34,11 +35,19 @@ export function decodeUpcERow(row: BitArray): string | null {
       const check = PARITIES[system].indexOf(parities);
       if (check < 0) continue;
       const code = `${system}${digits}${check}`;
-      return upc.checkStandardUPCEANChecksum(expandUpcE(code)) ? code : null;
+      // Throws when the check digit the parities encode is not the expanded UPC-A's.
+      expandUpcE(code);
+      return code;
     }
     return null;
   } catch (error) {
-    if (error instanceof zxing.NotFoundException || error instanceof zxing.FormatException) return null;
+    if (
+      error instanceof zxing.NotFoundException ||
+      error instanceof zxing.FormatException ||
+      error instanceof DomainError
+    ) {
+      return null;
+    }
     throw error;
   }
 }
@@ -60,22 +69,3 @@ const PARITIES: readonly [readonly number[], readonly number[]] = [
   // zxing-js has 0x1 for the last entry; the parity pattern of number system 1, check digit 9 is 0x1a.
   [0x07, 0x0b, 0x0d, 0x0e, 0x13, 0x19, 0x1c, 0x15, 0x16, 0x1a],
 ];
-
-/** The UPC-A a UPC-E code stands for (zero suppression undone), check digit included. */
-export function expandUpcE(code: string): string {
-  const system = code[0]!;
-  const [d1, d2, d3, d4, d5, d6] = code.slice(1, 7);
-  const check = code[7] ?? "";
-  switch (d6) {
-    case "0":
-    case "1":
-    case "2":
-      return `${system}${d1}${d2}${d6}0000${d3}${d4}${d5}${check}`;
-    case "3":
-      return `${system}${d1}${d2}${d3}00000${d4}${d5}${check}`;
-    case "4":
-      return `${system}${d1}${d2}${d3}${d4}00000${d5}${check}`;
-    default:
-      return `${system}${d1}${d2}${d3}${d4}${d5}0000${d6}${check}`;
-  }
-}
