@@ -164,6 +164,10 @@ describe("toLuminance", () => {
     expect([...toLuminance(rgba).data]).toEqual([255, 0]);
     const luminance = { width: 2, height: 1, data: new Uint8ClampedArray([7, 9]) };
     expect(toLuminance(luminance).data).toBe(luminance.data);
+    const into = new Uint8ClampedArray(2);
+    expect(toLuminance(rgba, into).data).toBe(into);
+    expect([...into]).toEqual([255, 0]);
+    expect(toLuminance(rgba, new Uint8ClampedArray(3)).data).toHaveLength(2);
     expect(() => toLuminance({ width: 2, height: 2, data: new Uint8ClampedArray(5) })).toThrow(
       "Invalid image data for 2×2: 5 bytes, expected 4 (luminance) or 16 (RGBA)",
     );

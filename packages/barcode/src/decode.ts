@@ -60,6 +60,9 @@ function readersFor(formats: readonly RetailFormat[]): Readers {
   };
 }
 
+/** The last frame's luminance buffer, reused by the next frame of the same size. */
+let scratch: Uint8ClampedArray | undefined;
+
 const readerCache = new Map<string, Readers>();
 function cachedReaders(formats: readonly RetailFormat[]): Readers {
   const key = formats.join(",");
@@ -131,7 +134,10 @@ export function decodeLuminance(image: PixelImage, options: DecodeOptions = {}):
   const formats = options.formats ?? RETAIL_FORMATS;
   if (formats.length === 0) throw new RangeError("No formats to decode: pass at least one of RETAIL_FORMATS");
   const deadline = started + (options.budgetMs ?? Infinity);
-  const base = toLuminance(image);
+  const base = toLuminance(image, scratch);
+  // Frames come one after another at the same size: the next one converts into the same buffer.
+  // Nothing of `base` outlives this call.
+  if (base.data !== image.data) scratch = base.data;
   const readers = cachedReaders(formats);
   const found = withoutStackTraces(() => search(base, readers, deadline));
   if (!found) return null;

@@ -7,7 +7,12 @@ export type LuminanceImage = { width: number; height: number; data: Uint8Clamped
 /** Pixels as a browser's ImageData carries them: `data` is RGBA (4 bytes a pixel) or already luminance (1). */
 export type PixelImage = { width: number; height: number; data: Uint8ClampedArray };
 
-export function toLuminance(image: PixelImage): LuminanceImage {
+/**
+ * The image as luminance: `data` itself when it already is, else converted into `into` when that
+ * has the right size (a caller decoding frame after frame reuses one buffer rather than leave a
+ * frame-sized array to the garbage collector each time) or into a new array.
+ */
+export function toLuminance(image: PixelImage, into?: Uint8ClampedArray): LuminanceImage {
   const { width, height, data } = image;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
     throw new RangeError(`Invalid image size ${width}×${height}: width and height must be positive integers`);
@@ -19,7 +24,7 @@ export function toLuminance(image: PixelImage): LuminanceImage {
       `Invalid image data for ${width}×${height}: ${data.length} bytes, expected ${pixels} (luminance) or ${pixels * 4} (RGBA)`,
     );
   }
-  const luminance = new Uint8ClampedArray(pixels);
+  const luminance = into?.length === pixels ? into : new Uint8ClampedArray(pixels);
   for (let pixel = 0, offset = 0; pixel < pixels; pixel += 1, offset += 4) {
     // Rec. 601 weights in integer arithmetic (sum 256); alpha is ignored as camera frames are opaque.
     luminance[pixel] = (77 * data[offset]! + 150 * data[offset + 1]! + 29 * data[offset + 2]!) >> 8;
