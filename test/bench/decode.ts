@@ -105,6 +105,16 @@ export async function decodeBench(): Promise<void> {
     if (read !== undefined && payload(read) !== frame.expected) note(`peer ${name}: ${JSON.stringify(read)}`);
   }
   note(`decode: ours missed ${missed.join(", ") || "none"}`);
+  for (const [who, tally] of [
+    ["ours", ours],
+    ["peer", peer],
+  ] as const) {
+    const slowest = tally.ms
+      .map((ms, index) => ({ ms, name: `${frames[index]!.code}/${frames[index]!.degradation}` }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 6);
+    note(`decode: ${who} slowest ${slowest.map(({ ms, name }) => `${name} ${ms.toFixed(1)} ms`).join(", ")}`);
+  }
   const rate = (tally: Tally) => (100 * tally.found) / frames.length;
   report({ bench: "decode", metric: "frames", value: frames.length, unit: "frames" });
   report({
