@@ -9,6 +9,7 @@ import {
   placeOnCanvas,
   renderBarcode,
   rotate,
+  wrapAroundCylinder,
   type RgbaImage,
   type RenderSpec,
 } from "./testing";
@@ -76,6 +77,7 @@ describe("decodeLuminance on degraded 640×480 frames", () => {
     ["noisy (±50 grey levels)", (code) => addNoise(frame(code, 1.5), 50, 7)],
     ["under a glare spot", (code) => glare(frame(code, 1.5), { x: 260, y: 220, radius: 100, strength: 0.7 })],
     ["near the top edge", (code) => frame(code, 1.5, 300, 10)],
+    ["wrapped around a can", (code) => frame(wrapAroundCylinder(code, 90), 1.5)],
     [
       "printed vertically",
       (code) => rotate(placeOnCanvas(code, { width: 640, height: 640, x: 150, y: 250, scale: 1.5 }), 90),
