@@ -62,6 +62,7 @@ export function readLinearRegion(
   reader: LinearReader,
   deadline: number,
 ): LinearRead | null {
+  // The region covers the bars; the decoders also check the quiet zones beyond them.
   const margin = 0.3 * region.halfLength + 16;
   const half = region.halfLength + margin;
   const step = 1 / SAMPLES_PER_PIXEL;
