@@ -1,4 +1,5 @@
 import type { Locale } from "./locales";
+import { kioskEn, kioskZh } from "./messages-kiosk";
 
 /**
  * Every text the app shows, in English (the reference) and Simplified Chinese. A message is a string
@@ -108,6 +109,7 @@ const en = {
   "error.requestFailed": "The request failed. Please try again.",
   "error.retry": "Try again",
   "error.home": "Go to the front page",
+  ...kioskEn,
 } satisfies Record<string, Message>;
 
 type Message = string | ((params: never) => string);
@@ -180,6 +182,7 @@ const zhCN: Translations = {
   "error.requestFailed": "请求失败，请重试。",
   "error.retry": "重试",
   "error.home": "返回首页",
+  ...kioskZh,
 };
 
 export const dictionaries: Record<Locale, Translations> = { en, "zh-CN": zhCN };
