@@ -17,11 +17,27 @@ const chromiumArgs = [
   "--disable-sync",
 ];
 
-export async function launchBrowser(): Promise<Browser> {
+export type BrowserOptions = {
+  /** A .y4m or .mjpeg file Chromium plays as the camera (the page is granted the camera too). */
+  fakeCamera?: string;
+};
+
+export async function launchBrowser(options: BrowserOptions = {}): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
     throw new Error(
       `Chromium is not installed at ${chromiumPath}: run \`apt-get install -y chromium\` or set CHROMIUM_PATH`,
     );
   }
-  return chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+  const camera = options.fakeCamera
+    ? [
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        `--use-file-for-fake-video-capture=${options.fakeCamera}`,
+      ]
+    : [];
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [...chromiumArgs, ...camera],
+  });
 }

@@ -19,6 +19,7 @@ const buildInputs = [
   "apps/store/vite.config.ts",
   "apps/store/package.json",
   "packages/domain/src",
+  "packages/barcode/src",
   "pnpm-lock.yaml",
 ].map((input) => path.join(repoRoot, input));
 
@@ -71,11 +72,17 @@ export async function startStoreApp({ inventoryUrl }: { inventoryUrl: string }):
   const snapshot = path.join(snapshotsDir, randomUUID());
   cpSync(buildDir, snapshot, { recursive: true });
   const removeSnapshot = () => rmSync(snapshot, { recursive: true, force: true });
+  // The port is known once listening; adapter-node reads ORIGIN (which form posts are checked
+  // against) when the handler loads, so the handler is loaded after.
   const serve = [
     `const { createServer } = await import("node:http");`,
+    `const server = createServer();`,
+    `await new Promise((listening) => server.listen(0, "127.0.0.1", listening));`,
+    `const { port } = server.address();`,
+    `process.env.ORIGIN = "http://127.0.0.1:" + port;`,
     `const { handler } = await import(${JSON.stringify(path.join(snapshot, "handler.js"))});`,
-    `const server = createServer(handler);`,
-    `server.listen(0, "127.0.0.1", () => process.send({ port: server.address().port }));`,
+    `server.on("request", handler);`,
+    `process.send({ port });`,
   ].join("\n");
   const child = spawn(process.execPath, ["--input-type=module", "--eval", serve], {
     cwd: storeAppDir,

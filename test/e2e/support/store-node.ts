@@ -1,4 +1,4 @@
-import type { AppRouter } from "@store/api";
+import type { AppRouter, PaymentProvider } from "@store/api";
 import { createTestDatabase, type TestDatabase } from "@store/db";
 import { startInventoryService, type InventoryService } from "@store/inventory";
 import { seedDemoStore, type SeedSummary } from "@store/prisma/seed";
@@ -22,12 +22,24 @@ export type StoreNode = {
 
 const host = "127.0.0.1";
 
-export async function startStoreNode(): Promise<StoreNode> {
+export type StoreNodeOptions = {
+  /** The payment provider, kept across `restartInventory` like a real processor outlives the service. */
+  payments?: PaymentProvider;
+};
+
+export async function startStoreNode(options: StoreNodeOptions = {}): Promise<StoreNode> {
   const db = await createTestDatabase();
   try {
     const seed = await seedDemoStore(db.prisma);
     const logger = pino({ name: "inventory", level: "warn" });
-    let service: InventoryService | null = await startInventoryService({ db, port: 0, host, logger });
+    const payments = options.payments ? { payments: options.payments } : {};
+    let service: InventoryService | null = await startInventoryService({
+      db,
+      port: 0,
+      host,
+      logger,
+      ...payments,
+    });
     const inventoryUrl = service.url;
     const stopInventory = async () => {
       const stopping = service;
@@ -50,7 +62,13 @@ export async function startStoreNode(): Promise<StoreNode> {
       stopInventory,
       restartInventory: async () => {
         await stopInventory();
-        service = await startInventoryService({ db, port: Number(new URL(inventoryUrl).port), host, logger });
+        service = await startInventoryService({
+          db,
+          port: Number(new URL(inventoryUrl).port),
+          host,
+          logger,
+          ...payments,
+        });
       },
       close: async () => {
         await stopInventory();
