@@ -3,6 +3,7 @@ import { checkout } from "./checkout";
 import { decodeBench } from "./decode";
 import { hotSku } from "./hot-sku";
 import { oversell } from "./oversell";
+import { scanLatency } from "./scan-latency";
 import { note } from "./support";
 
 /**
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<void>> = {
   oversell,
   bridge: bridgeBench,
   decode: decodeBench,
+  "scan-latency": scanLatency,
 };
 
 const requested = process.argv.slice(2).filter((arg) => arg !== "--");
