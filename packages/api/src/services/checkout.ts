@@ -93,9 +93,14 @@ export function createCheckoutService(
     return batcher;
   }
 
+  /**
+   * A kiosk asks for a quote at every scan, for the whole cart: from the facts cache, so a
+   * repeated product costs no database read. A price changed meanwhile shows within the cache's
+   * lifetime; the sale itself is written only on facts the database confirms (see recordSales).
+   */
   async function quote(actor: Actor, lines: readonly LineInput[]): Promise<CartQuote> {
     const store = await stores.get(actor.storeId);
-    const resolved = await resolveLines(db, store, lines, new Date());
+    const resolved = await resolveLines(db, store, lines, new Date(), { facts: factsCache, fresh: false });
     return priceLines(store, resolved);
   }
 
