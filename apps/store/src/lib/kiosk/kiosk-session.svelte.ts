@@ -40,7 +40,18 @@ type Entry = { id: string; code: string; quantity?: string; addedAt: number };
 
 export type CartLine =
   | { kind: "pending"; id: string; code: string }
-  | { kind: "priced"; id: string; code: string; line: QuotedLine; stale: boolean };
+  | {
+      kind: "priced";
+      id: string;
+      code: string;
+      line: QuotedLine;
+      /**
+       * The count the shopper sees: a repeat scan of a priced product counts up at once; the
+       * line's amounts follow when the service has priced the new count (`stale` until then).
+       */
+      quantity: string;
+      stale: boolean;
+    };
 
 /** Why the kiosk needs an attendant right now (several can wait at once). */
 export type AttendantNeed =
@@ -162,6 +173,7 @@ export class KioskSession {
         id: entry.id,
         code: entry.code,
         line,
+        quantity: line.unitOfSale === "EACH" && entry.quantity !== undefined ? entry.quantity : line.quantity,
         stale: quoted.quantity !== entry.quantity,
       };
     });
@@ -182,7 +194,7 @@ export class KioskSession {
   get itemCount(): number {
     let count = 0;
     for (const line of this.lines) {
-      count += line.kind === "priced" && line.line.unitOfSale === "EACH" ? Number(line.line.quantity) : 1;
+      count += line.kind === "priced" && line.line.unitOfSale === "EACH" ? Number(line.quantity) : 1;
     }
     return count;
   }
@@ -255,8 +267,10 @@ export class KioskSession {
   }
 
   /** A code from any scanner, the camera or the keypad. */
-  scan(raw: string, _source: ScanSource): void {
+  scan(raw: string, source: ScanSource): void {
     const code = raw.trim();
+    // User Timing marks: a profile or the scan-latency bench splits scan-to-paint at them.
+    performance.mark("kiosk.scan", { detail: { code, source } });
     if (!plausibleCode.test(code)) {
       this.#notify("kiosk.error.INVALID_CODE", code);
       return;
@@ -526,6 +540,7 @@ export class KioskSession {
       this.quote = quote;
       this.quotedEntries = entries;
       this.offline = false;
+      performance.mark("kiosk.priced", { detail: { lines: entries.length } });
     } catch (error) {
       if (version !== this.#quoteVersion) return;
       if (isUnreachable(error)) {
