@@ -300,6 +300,29 @@ describe("kiosk", () => {
     expect(approvals).toBeGreaterThanOrEqual(1);
   });
 
+  it("asks an attendant before a line comes off where the store wants removals approved", async () => {
+    const manager = store.node.client(store.node.seed.tokens.manager);
+    await manager.kiosk.setConfig.mutate({ removalNeedsApproval: true });
+    try {
+      const page = await store.openKiosk(context);
+      await wedge(page, catalog.other.code);
+      await line(page, catalog.other.code).waitFor();
+      await line(page, catalog.other.code).getByRole("button", { name: "Remove" }).click();
+      const panel = page.getByRole("dialog", { name: "An attendant is on the way" });
+      expect(await panel.innerText()).toContain(`Remove ${catalog.other.nameEn} from the order`);
+      expect(await page.locator(`li[data-line-code="${catalog.other.code}"]`).count()).toBe(1);
+      await approveAsAttendant(page);
+      await panel.waitFor({ state: "detached" });
+      await page.locator(`li[data-line-code="${catalog.other.code}"]`).waitFor({ state: "detached" });
+      const removal = await store.node.db.prisma.kioskApproval.count({
+        where: { kind: "REMOVAL", subject: catalog.other.nameEn.slice(0, 64) },
+      });
+      expect(removal).toBeGreaterThanOrEqual(1);
+    } finally {
+      await manager.kiosk.setConfig.mutate({ removalNeedsApproval: false });
+    }
+  });
+
   it("recovers from a declined card: the next card pays, once", async () => {
     const page = await store.openKiosk(context);
     await wedge(page, catalog.other.code);
