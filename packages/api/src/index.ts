@@ -28,6 +28,7 @@ export type { BalanceView, MovementView, StockChange } from "./services/stock";
 export type { PriceChange } from "./services/prices";
 export type { KioskApprovalResult, KioskConfig, ProduceItem } from "./services/kiosk";
 export type { PayResult } from "./services/payments";
+export type { ScannedItem } from "./services/devices";
 export type { Receipt, ReceiptLine } from "./services/receipts";
 export {
   PaymentProviderError,

@@ -208,7 +208,31 @@ export type DevicesService = ReturnType<typeof createDevicesService>;
  * acknowledgements), the content each shelf label should show, pick-to-light requests and a
  * session's scans and scale readings.
  */
-export function createDevicesService(db: Database, stores: StoreDirectory, events: EventsService) {
+/**
+ * What a scanned code rings up as, for the session it is delivered to (null when the code is
+ * unknown, or a weighed item that needs its weight): a kiosk shows the line as the scan arrives,
+ * before it has priced the cart.
+ */
+export type ScannedItemLookup = (actor: Actor, code: string) => Promise<ScannedItem | null>;
+
+export type ScannedItem = {
+  sku: string;
+  nameEn: string;
+  nameZh: string;
+  unitOfSale: "EACH" | "WEIGHT";
+  /** A count (EACH) or grams (WEIGHT) the code stands for: 1, or a label's weight. */
+  quantity: string;
+  unitPriceMinor: number;
+};
+
+export type DeliveredScan = DeviceScanEvent & { item: ScannedItem | null };
+
+export function createDevicesService(
+  db: Database,
+  stores: StoreDirectory,
+  events: EventsService,
+  lookupItem: ScannedItemLookup = () => Promise.resolve(null),
+) {
   async function findDevice(storeId: string, deviceId: string) {
     const device = await db.prisma.device.findFirst({
       where: { id: deviceId, storeId },
@@ -714,9 +738,14 @@ export function createDevicesService(db: Database, stores: StoreDirectory, event
     actor: Actor,
     input: { hostId?: string | undefined; lastEventId?: string | null | undefined },
     signal?: AbortSignal,
-  ): Promise<AsyncGenerator<{ eventId: string; scan: DeviceScanEvent }>> {
+  ): Promise<AsyncGenerator<{ eventId: string; scan: DeliveredScan }>> {
     const hostId = await sessionHost(actor, input.hostId, "scans");
-    return streamScans(actor.storeId, hostId, { lastEventId: input.lastEventId, signal });
+    const scans = streamScans(actor.storeId, hostId, { lastEventId: input.lastEventId, signal });
+    return (async function* () {
+      for await (const { eventId, scan } of scans) {
+        yield { eventId, scan: { ...scan, item: await lookupItem(actor, scan.code).catch(() => null) } };
+      }
+    })();
   }
 
   /** The last reading the store knows of each scale bound to `hostId`, oldest first. */

@@ -3,7 +3,12 @@ import pino, { type Logger } from "pino";
 import { createTokenAuthenticator, type TokenAuthenticator } from "../auth/tokens";
 import { createCatalogService, type CatalogService } from "./catalog";
 import { createDevicesService, type DevicesService } from "./devices";
-import { createCheckoutService, defaultSaleBatching, type CheckoutService, type SaleBatching } from "./checkout";
+import {
+  createCheckoutService,
+  defaultSaleBatching,
+  type CheckoutService,
+  type SaleBatching,
+} from "./checkout";
 import { EventTail, type EventTailOptions } from "./event-tail";
 import { createEventsService, type EventsService } from "./events";
 import { SimulatedTerminal } from "../payments/simulated-terminal";
@@ -81,7 +86,19 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
     }),
     prices: createPricesService(db),
     events,
-    devices: createDevicesService(db, stores, events),
+    devices: createDevicesService(db, stores, events, async (actor, code) => {
+      const [line] = (await checkout.quote(actor, [{ code }])).lines;
+      return line
+        ? {
+            sku: line.sku,
+            nameEn: line.nameEn,
+            nameZh: line.nameZh,
+            unitOfSale: line.unitOfSale,
+            quantity: line.quantity,
+            unitPriceMinor: line.unitPriceMinor,
+          }
+        : null;
+    }),
     kiosk,
     paymentProvider,
     payments: createPaymentsService({ db, stores, logger, checkout, kiosk, provider: paymentProvider }),

@@ -1,6 +1,6 @@
 import { browserClient } from "$lib/trpc/client";
 import type { OpenFeed } from "./feeds";
-import type { KioskApi, WeightReading } from "./kiosk-session.svelte";
+import type { KioskApi, ScannedItem, WeightReading } from "./kiosk-session.svelte";
 
 /** The kiosk's calls through the store app's /trpc door, as the enrolled kiosk. */
 export function browserKioskApi(): KioskApi {
@@ -14,13 +14,13 @@ export function browserKioskApi(): KioskApi {
   };
 }
 
-export type HardwareScan = { code: string; symbology: string };
+export type HardwareScan = { code: string; symbology: string; item: ScannedItem | null };
 
 /** What the scanners bound to this kiosk read, live. */
 export const scannerFeed: OpenFeed<HardwareScan> = (lastEventId, { onData, onLive, onError }) => {
   const subscription = browserClient().devices.scans.subscribe(lastEventId ? { lastEventId } : {}, {
     onStarted: () => onLive(true),
-    onData: ({ id, data }) => onData({ code: data.code, symbology: data.symbology }, id),
+    onData: ({ id, data }) => onData({ code: data.code, symbology: data.symbology, item: data.item }, id),
     onError,
   });
   return () => subscription.unsubscribe();

@@ -1,5 +1,5 @@
 /* eslint-disable svelte/prefer-svelte-reactivity -- the Sets here are a function's scratch values; state lives in the $state fields */
-import type { AppRouter } from "@store/api";
+import type { AppRouter, ScannedItem } from "@store/api";
 import { acceptedBaseline, judgeBagging, type BaggingExpectation, type BaggingVerdict } from "@store/domain";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { TRPCClientError } from "@trpc/client";
@@ -32,14 +32,22 @@ export type KioskApi = {
   pay(input: Inputs["checkout"]["pay"]): Promise<PayResult>;
 };
 
+export type { ScannedItem };
 export type LineInput = { code: string; quantity?: string };
 export type ScanSource = "camera" | "scanner" | "keyboard" | "touch";
 
 /** One thing the shopper put in the cart, as it goes to the service. */
-type Entry = { id: string; code: string; quantity?: string; addedAt: number };
+type Entry = {
+  id: string;
+  code: string;
+  quantity?: string;
+  addedAt: number;
+  /** What a hardware scan rang up as on its way here, shown until the cart is priced. */
+  preview?: ScannedItem;
+};
 
 export type CartLine =
-  | { kind: "pending"; id: string; code: string }
+  | { kind: "pending"; id: string; code: string; preview: ScannedItem | null }
   | {
       kind: "priced";
       id: string;
@@ -167,7 +175,7 @@ export class KioskSession {
       const quoted = this.quotedEntries[index];
       const line = this.quote?.lines[index];
       if (!quoted || quoted.id !== entry.id || !line)
-        return { kind: "pending", id: entry.id, code: entry.code };
+        return { kind: "pending", id: entry.id, code: entry.code, preview: entry.preview ?? null };
       return {
         kind: "priced",
         id: entry.id,
@@ -267,7 +275,7 @@ export class KioskSession {
   }
 
   /** A code from any scanner, the camera or the keypad. */
-  scan(raw: string, source: ScanSource): void {
+  scan(raw: string, source: ScanSource, preview?: ScannedItem | null): void {
     const code = raw.trim();
     // User Timing marks: a profile or the scan-latency bench splits scan-to-paint at them.
     performance.mark("kiosk.scan", { detail: { code, source } });
@@ -283,7 +291,12 @@ export class KioskSession {
     if (existing) {
       this.#setEntryQuantity(existing.id, String(Number(existing.quantity ?? "1") + 1));
     } else {
-      this.entries.push({ id: crypto.randomUUID(), code, addedAt: Date.now() });
+      this.entries.push({
+        id: crypto.randomUUID(),
+        code,
+        addedAt: Date.now(),
+        ...(preview ? { preview } : {}),
+      });
     }
     this.#changed();
   }

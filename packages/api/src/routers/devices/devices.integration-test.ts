@@ -780,9 +780,43 @@ describe("devices.scans", () => {
       deviceId: scanner.id,
       hostId: fixture.devices.kiosk.id,
       code: "kiosk-code",
+      // A code the store does not know rings up as nothing; the kiosk says so when it prices the cart.
+      item: null,
     });
     const event = await db.prisma.event.findUniqueOrThrow({ where: { id: BigInt(eventId ?? "0") } });
     expect([event.type, event.subject]).toEqual(["device.scan", fixture.devices.kiosk.id]);
+  });
+
+  it("delivers a known product's name and price with its scan, so the kiosk shows the line at once", async () => {
+    const { cola } = fixture.products;
+    const received = await firstScan(
+      fixture.actors.KIOSK,
+      { lastEventId: (await newestEventId()).toString() },
+      () =>
+        report({
+          type: "scan",
+          deviceId: scanner.id,
+          seq: 201,
+          code: cola.code,
+          symbology: "EAN-13",
+          scannedAt: tick(),
+        }),
+    );
+    const colaRow = await db.prisma.product.findUniqueOrThrow({
+      where: { id: cola.id },
+      select: { sku: true, nameEn: true, nameZh: true, prices: { select: { priceMinor: true }, take: 1 } },
+    });
+    expect(received?.[1]).toMatchObject({
+      code: cola.code,
+      item: {
+        sku: colaRow.sku,
+        nameEn: colaRow.nameEn,
+        nameZh: colaRow.nameZh,
+        unitOfSale: "EACH",
+        quantity: "1",
+        unitPriceMinor: colaRow.prices[0]?.priceMinor,
+      },
+    });
   });
 
   it("lets staff follow a host they name, and refuses what they may not follow", async () => {
