@@ -14,8 +14,9 @@ type Paint = { code: string; quantity: string; stage: Stage; at: number };
 /**
  * `pnpm bench scan-latency`: a kiosk open in Chromium, and 200 scans of 20 products published over
  * MQTT by its hardware scanner, one after the other; for each, the time from the publish to the
- * frame that paints the line at its new count ("painted": a new line once the service has named
- * and priced it, a repeat at once) and to the frame that shows it priced at that count ("priced")
+ * frame that paints the line at its new count ("painted": a new line with its name and unit price,
+ * which a hardware scan brings along and a typed one gets from the quote; a repeat at once) and
+ * to the frame that shows the cart priced at that count ("priced": promotions, totals)
  * — scanner → broker → bridge → service → event → store app → browser (→ quote) → paint. New
  * lines are also reported alone. The baseline in the same run is the same scans typed by a
  * keyboard-wedge scanner into the same page: that path without MQTT, the bridge and the events.
