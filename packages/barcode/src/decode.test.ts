@@ -142,6 +142,12 @@ describe("misreads", () => {
     }
   });
 
+  it("does not take a Code 128 checksum of 102 (FNC1) for a group separator in the text", async () => {
+    // Its checksum: (104 + 1·S + 2·K + 3·U + 4·- + 5·CodeC + 6·55 + 7·25 + 8·48 + 9·82) mod 103 = 102.
+    const code = await renderBarcode({ bcid: "code128", text: "SKU-55254882" });
+    expect(decodeLuminance(code)).toMatchObject({ text: "SKU-55254882", format: "CODE_128" });
+  });
+
   it("checks the check digit of every retail format", () => {
     expect(checkedGtin("4006381333931", "EAN_13")).toBe("04006381333931");
     expect(checkedGtin("4006381333932", "EAN_13")).toBeNull();

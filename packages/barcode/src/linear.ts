@@ -129,16 +129,35 @@ export function rowOf(profile: Float32Array, relative: number, span: number): Bi
   return row;
 }
 
+const GROUP_SEPARATOR = String.fromCharCode(29);
+const CODE128_FNC1 = 102;
+const CODE128_STOP = 106;
+
+/**
+ * zxing's Code 128 text without its checksum. zxing-js drops the checksum character from the text
+ * only when it was printable; with GS1 on, a checksum of value 102 (FNC1, one symbol in 103) is
+ * appended as a group separator and kept: "SKU-55254882" reads "SKU-55254882\x1d". The codewords
+ * (start, data, checksum, stop) show which it was. A text still ending in a group separator is
+ * refused: no GS1 element string ends with FNC1, and the codewords of a symbol longer than
+ * zxing-js records (20) cannot tell.
+ */
+function code128Text(text: string, codewords: Uint8Array | null): string | null {
+  if (!text.endsWith(GROUP_SEPARATOR)) return text;
+  const stop = codewords ? codewords.indexOf(CODE128_STOP) : -1;
+  if (stop > 0 && codewords![stop - 1] === CODE128_FNC1) return text.slice(0, -1);
+  return null;
+}
+
 function readRow(row: BitArray, reader: LinearReader): LinearRead | null {
   for (const reversed of [false, true]) {
     if (reversed) row.reverse();
     if (reader.zxing) {
       try {
         const result = reader.zxing.decodeRow(0, row, reader.hints);
-        return {
-          text: result.getText(),
-          format: zxing.BarcodeFormat[result.getBarcodeFormat()] as LinearFormat,
-        };
+        const format = zxing.BarcodeFormat[result.getBarcodeFormat()] as LinearFormat;
+        if (format !== "CODE_128") return { text: result.getText(), format };
+        const text = code128Text(result.getText(), result.getRawBytes());
+        if (text !== null) return { text, format };
       } catch (error) {
         if (!(error instanceof zxing.NotFoundException)) throw error;
       }
