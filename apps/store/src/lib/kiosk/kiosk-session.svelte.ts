@@ -2,8 +2,7 @@
 import type { AppRouter, ScannedItem } from "@store/api";
 import { acceptedBaseline, judgeBagging, type BaggingExpectation, type BaggingVerdict } from "@store/domain";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
-import { TRPCClientError } from "@trpc/client";
-import { classifyCallFailure } from "$lib/trpc/errors";
+import { appCodeOf, classifyCallFailure } from "$lib/trpc/errors";
 import type { MessageKey } from "$lib/i18n";
 
 type Outputs = inferRouterOutputs<AppRouter>;
@@ -111,14 +110,6 @@ const lineErrors: Record<string, MessageKey> = {
   BARCODE_ZERO_MEASURE: "kiosk.error.INVALID_LABEL",
   PLU_FORMAT: "kiosk.error.INVALID_CODE",
 };
-
-function appCode(error: unknown): string | null {
-  if (!(error instanceof TRPCClientError)) return null;
-  const data: unknown = error.data;
-  if (typeof data !== "object" || data === null) return null;
-  const code = "appCode" in data ? data.appCode : null;
-  return typeof code === "string" ? code : null;
-}
 
 function isUnreachable(error: unknown): boolean {
   return classifyCallFailure(error).kind === "unavailable";
@@ -585,7 +576,7 @@ export class KioskSession {
         }
       }
     }
-    const code = appCode(firstError);
+    const code = appCodeOf(firstError);
     this.#notify((code && lineErrors[code]) || "kiosk.error.generic", refused[0]?.code);
     if (refused.length === 0) return;
     const refusedIds = new Set(refused.map((entry) => entry.id));
@@ -645,7 +636,7 @@ export class KioskSession {
         this.#save();
         return;
       } catch (error) {
-        const code = appCode(error);
+        const code = appCodeOf(error);
         if (isUnreachable(error) || code === "PAYMENT_UNAVAILABLE") {
           // Same key again: the service answers with the sale if the first attempt went through.
           this.offline = isUnreachable(error);

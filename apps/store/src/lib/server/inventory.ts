@@ -7,11 +7,13 @@ import { networkFailureReason } from "./network-failure";
 
 /**
  * The inventory service as the app's server sees it: called directly, not through the /trpc
- * door. Pass SvelteKit's `fetch` from a load function.
+ * door, anonymously or as an enrolled device (`token`). Pass SvelteKit's `fetch` from a load
+ * function.
  */
-export function inventory(fetch: typeof globalThis.fetch) {
+export function inventory(fetch: typeof globalThis.fetch, token?: string) {
+  const headers = token ? { authorization: `Bearer ${token}` } : undefined;
   return createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: `${env.INVENTORY_URL}/trpc`, fetch })],
+    links: [httpBatchLink({ url: `${env.INVENTORY_URL}/trpc`, fetch, ...(headers ? { headers } : {}) })],
   });
 }
 

@@ -18,3 +18,11 @@ export function classifyCallFailure(error: unknown): CallFailure {
   if (code === "NOT_FOUND") return { kind: "not-found", message: error.message };
   return { kind: "refused", message: error.message };
 }
+
+/** The service's own code for a refusal (`error.data.appCode`), e.g. "BARCODE_UNKNOWN"; null otherwise. */
+export function appCodeOf(error: unknown): string | null {
+  if (!(error instanceof TRPCClientError)) return null;
+  const data: unknown = error.data;
+  const code = typeof data === "object" && data !== null && "appCode" in data ? data.appCode : null;
+  return typeof code === "string" ? code : null;
+}

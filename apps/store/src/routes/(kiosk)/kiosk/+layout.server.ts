@@ -1,7 +1,8 @@
 import { redirect } from "@sveltejs/kit";
 import { resolve } from "$app/paths";
 import { enrolledDeviceToken } from "$lib/server/device-enrollment";
-import { deviceInventory, kioskConfigOf } from "$lib/server/kiosk";
+import { inventory } from "$lib/server/inventory";
+import { kioskConfigOf } from "$lib/server/kiosk";
 import type { LayoutServerLoad } from "./$types";
 
 /**
@@ -15,7 +16,7 @@ export const load = (async ({ cookies, fetch, route }) => {
     if (!enrolling) redirect(303, resolve("/(kiosk)/kiosk/enroll"));
     return { config: null };
   }
-  const config = await kioskConfigOf(deviceInventory(fetch, token));
+  const config = await kioskConfigOf(inventory(fetch, token));
   if (config === "refused" && !enrolling) redirect(303, resolve("/(kiosk)/kiosk/enroll"));
   return { config: config === "refused" || config === "unavailable" ? null : config };
 }) satisfies LayoutServerLoad;

@@ -1,7 +1,8 @@
 import { fail, redirect } from "@sveltejs/kit";
 import { resolve } from "$app/paths";
 import { enrollDevice } from "$lib/server/device-enrollment";
-import { deviceInventory, kioskConfigOf } from "$lib/server/kiosk";
+import { inventory } from "$lib/server/inventory";
+import { kioskConfigOf } from "$lib/server/kiosk";
 import type { Actions } from "./$types";
 
 export const actions = {
@@ -11,7 +12,7 @@ export const actions = {
     const field = form.get("token");
     const token = typeof field === "string" ? field.trim() : "";
     if (!token || token.length > 200) return fail(400, { problem: "invalid" as const });
-    const config = await kioskConfigOf(deviceInventory(fetch, token));
+    const config = await kioskConfigOf(inventory(fetch, token));
     if (config === "unavailable") return fail(503, { problem: "unavailable" as const });
     if (config === "refused") return fail(403, { problem: "invalid" as const });
     enrollDevice(cookies, token, url.protocol === "https:");
