@@ -16,7 +16,7 @@ export const DEFAULT_PRODUCT_COUNT = 600;
 export const DEFAULT_SEED = "store-node demo";
 
 /** The store row to insert, with its nomenclature typed (the column is JSON). */
-export type StoreSeed = Omit<Store, "createdAt" | "nomenclature"> & { nomenclature: Nomenclature };
+export type StoreSeed = Omit<Store, "createdAt" | "nomenclature" | "floorPlan"> & { nomenclature: Nomenclature };
 
 /** The demo store: a Hema-style fulfillment node by Jing'an Temple, Shanghai. */
 export const DEMO_STORE = {
@@ -33,6 +33,9 @@ export const DEMO_STORE = {
   kioskRemovalNeedsApproval: false,
   kioskIdleTimeoutS: 90,
   kioskLocales: ["zh-CN", "en"],
+  orderWeighedMarginBp: 1500,
+  orderCaptureOn: "HANDOFF",
+  pickClaimTimeoutS: 120,
 } as const;
 
 export const seedOptionsSchema = z.object({

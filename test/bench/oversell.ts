@@ -44,6 +44,7 @@ export async function oversell(): Promise<void> {
           customer: { name: `Buyer ${buyer}` },
           delivery: { address: "Nanjing West Road 1", lat: store.store.latitude + 0.001, lng: store.store.longitude },
           lines: [{ code: product.code, quantity: "1", substitution: "NONE" }],
+          payment: { method: "CARD", instrument: "4242424242424242" },
         });
       });
       const outcomes = await Promise.allSettled(attempts);

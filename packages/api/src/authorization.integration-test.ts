@@ -64,7 +64,13 @@ const access: Record<string, Row> = {
       customer: { name: "Li Wei" },
       delivery: { address: "1 Nanjing West Rd", lat: 31.2310, lng: 121.4740 },
       lines: [{ code: f.products.cola.code, quantity: "1" }],
+      payment: { method: "CARD" as const, instrument: "4242424242424242" },
     }),
+  },
+  "orders.confirmDelivery": {
+    allowed: ["CHANNEL", "MANAGER"],
+    input: () => ({ orderId: "00000000-0000-4000-8000-000000000000" }),
+    outcome: "NOT_FOUND",
   },
   "orders.cancel": {
     allowed: ["CHANNEL", "MANAGER"],

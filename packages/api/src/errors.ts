@@ -20,6 +20,9 @@ const trpcCodeOf = {
   BARCODE_UNKNOWN: "NOT_FOUND",
   LOCATION_NOT_FOUND: "NOT_FOUND",
   ORDER_NOT_FOUND: "NOT_FOUND",
+  BATCH_NOT_FOUND: "NOT_FOUND",
+  TOTE_NOT_FOUND: "NOT_FOUND",
+  NO_ORDERS: "NOT_FOUND",
   DEVICE_NOT_FOUND: "NOT_FOUND",
   KIOSK_SESSION_NOT_FOUND: "NOT_FOUND",
   SALE_NOT_FOUND: "NOT_FOUND",
@@ -30,6 +33,7 @@ const trpcCodeOf = {
   DEVICE_SETUP_INVALID: "BAD_REQUEST",
   DEVICE_HOST_REQUIRED: "BAD_REQUEST",
   PAYMENT_AMOUNT_MISMATCH: "BAD_REQUEST",
+  WEIGHT_REQUIRED: "BAD_REQUEST",
   PRODUCT_INACTIVE: "PRECONDITION_FAILED",
   PRICE_MISSING: "PRECONDITION_FAILED",
   OUT_OF_DELIVERY_AREA: "PRECONDITION_FAILED",
@@ -42,6 +46,19 @@ const trpcCodeOf = {
   PRICE_EXISTS: "CONFLICT",
   DEVICE_RETIRED: "CONFLICT",
   KIOSK_SESSION_CLOSED: "CONFLICT",
+  // Picking: the scanned item is not the one the line wants, or would break a limit of the line.
+  WRONG_ITEM: "CONFLICT",
+  OVER_PICK: "CONFLICT",
+  OVER_WEIGHT: "CONFLICT",
+  OVER_AUTHORIZATION: "CONFLICT",
+  SUBSTITUTE_REFUSED: "CONFLICT",
+  LINE_RESOLVED: "CONFLICT",
+  ORDER_TAKEN: "CONFLICT",
+  CLAIM_LOST: "CONFLICT",
+  NOT_READY: "CONFLICT",
+  MISSING_TOTES: "CONFLICT",
+  // The customer's card refused the order's authorization: nothing was reserved.
+  PAYMENT_DECLINED: "PAYMENT_REQUIRED",
   // The payment provider, not this service, failed or did not answer: retrying with the same
   // idempotency key is safe. Clients branch on `appCode`, since a proxy may answer 502/504 too.
   PAYMENT_TIMEOUT: "GATEWAY_TIMEOUT",

@@ -55,6 +55,7 @@ async function race(buyers: number) {
         customer: { name: `Buyer ${index}` },
         delivery: { address: "1 Test Road", lat: 31.231, lng: 121.474 },
         lines: [{ code: products.yogurt.code, quantity: "1", substitution: "NONE" }],
+        payment: { method: "CARD" as const, instrument: "4242424242424242" },
       });
       return "reserved";
     } catch (error) {
@@ -94,6 +95,7 @@ describe("never oversell", () => {
       customer: { name: "Wang Fang" },
       delivery: { address: "1 Test Road", lat: 31.231, lng: 121.474 },
       lines: [{ code: fixture.products.yogurt.code, quantity: "1", substitution: "NONE" }],
+      payment: { method: "CARD" as const, instrument: "4242424242424242" },
     });
     const kiosk = await callerAs(services, fixture.actors.KIOSK);
     const sale = () =>

@@ -72,6 +72,13 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
   const checkout = createCheckoutService(db, stores, logger, options.saleBatching ?? defaultSaleBatching);
   const kiosk = createKioskService(db, stores, options.kioskLockout ?? defaultKioskLockout);
   const paymentProvider = options.payments ?? new SimulatedTerminal();
+  const orders = createOrdersService(
+    db,
+    stores,
+    logger,
+    { reservationGraceMin: options.reservationGraceMin ?? defaultReservationGraceMin },
+    paymentProvider,
+  );
   let defaultStore: Promise<string> | null = null;
   return {
     db,
@@ -81,9 +88,7 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
     catalog,
     stock: createStockService(db, stores),
     checkout,
-    orders: createOrdersService(db, stores, logger, {
-      reservationGraceMin: options.reservationGraceMin ?? defaultReservationGraceMin,
-    }),
+    orders,
     prices: createPricesService(db),
     events,
     devices: createDevicesService(db, stores, events, async (actor, code) => {

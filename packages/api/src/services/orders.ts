@@ -4,6 +4,7 @@ import { classifyScan, distanceMeters, formatQuantity, type ScanResult } from "@
 import type { Logger } from "pino";
 import type { Actor } from "../auth/actor";
 import { ServiceError } from "../errors";
+import type { PaymentProvider, TenderMethod } from "../payments/provider";
 import {
   allocateStock,
   mergeTakes,
@@ -12,6 +13,7 @@ import {
   type ResolvedLine,
 } from "./cart";
 import { refusedBy } from "./checkout";
+import { askProvider } from "./payments";
 import { idempotencyScope, idempotencyTtlMs, replayIfKnown, requestHash } from "./idempotency";
 import { barcodeKeyOf, loadFactsByBarcode, loadProductFacts, type BarcodeKey, type ProductFacts } from "./product-facts";
 import { isRetryableConflict, isUniqueViolation, milliOf, utc } from "./sql";
@@ -32,6 +34,7 @@ export type PlaceOrderInput = {
   customer: { name: string; phone?: string | undefined };
   delivery: { address: string; lat: number; lng: number };
   lines: OrderLineInput[];
+  payment: { method: TenderMethod; instrument: string };
 };
 
 export type OrderView = {
@@ -44,9 +47,15 @@ export type OrderView = {
   delivery: { address: string; lat: number; lng: number; distanceM: number };
   currency: string;
   estimatedTotalMinor: number;
+  /** Held on the customer's card: the estimate plus the store's margin on weighed lines. */
+  authorizedMinor: number;
+  pickedTotalMinor: number | null;
+  capturedMinor: number | null;
   placedAt: string;
   promisedAt: string;
   reservationExpiresAt: string | null;
+  handedOffAt: string | null;
+  deliveredAt: string | null;
   cancelledAt: string | null;
   cancelReason: string | null;
   lines: Array<{
@@ -62,6 +71,12 @@ export type OrderView = {
     substitution: SubstitutionPreference;
     preferredSubstituteId: string | null;
     status: string;
+    pickedQuantity: string | null;
+    pickedTotalMinor: number | null;
+    substitutedProductId: string | null;
+    substituteQuantity: string | null;
+    priceDifferenceMinor: number | null;
+    refundedQuantity: string | null;
     reservations: Array<{ locationId: string; locationCode: string; quantity: string; status: string }>;
   }>;
 };
@@ -85,9 +100,18 @@ const orderSelect = {
   distanceM: true,
   currency: true,
   estimatedTotalMinor: true,
+  pickedTotalMinor: true,
   placedAt: true,
   promisedAt: true,
+  handedOffAt: true,
+  deliveredAt: true,
   cancelledAt: true,
+  payments: {
+    where: { status: { in: ["AUTHORIZED", "CAPTURED", "VOIDED"] } },
+    orderBy: { createdAt: "desc" },
+    take: 1,
+    select: { amountMinor: true, capturedMinor: true, status: true },
+  },
   cancelReason: true,
   lines: {
     orderBy: { lineNo: "asc" },
@@ -100,6 +124,12 @@ const orderSelect = {
       substitutionPreference: true,
       preferredSubstituteId: true,
       status: true,
+      pickedQuantity: true,
+      pickedTotalMinor: true,
+      substitutedProductId: true,
+      substituteQuantity: true,
+      priceDifferenceMinor: true,
+      refundedQuantity: true,
       product: { select: { sku: true, nameEn: true, nameZh: true, unitOfSale: true } },
       reservations: {
         orderBy: { createdAt: "asc" },
@@ -112,7 +142,11 @@ const orderSelect = {
 type OrderRow = Prisma.OrderGetPayload<{ select: typeof orderSelect }>;
 
 function toOrderView(row: OrderRow): OrderView {
-  const expiries = row.lines.flatMap((line) => line.reservations.map((reservation) => reservation.expiresAt.getTime()));
+  const expiries = row.lines.flatMap((line) =>
+    line.reservations.filter((reservation) => reservation.status === "ACTIVE").map((reservation) => reservation.expiresAt.getTime()),
+  );
+  const payment = row.payments[0];
+  const decimal = (value: Prisma.Decimal | null) => (value === null ? null : formatQuantity(milliOf(value.toFixed(3))));
   return {
     id: row.id,
     number: row.number,
@@ -123,9 +157,14 @@ function toOrderView(row: OrderRow): OrderView {
     delivery: { address: row.deliveryAddress, lat: row.deliveryLat, lng: row.deliveryLng, distanceM: row.distanceM },
     currency: row.currency,
     estimatedTotalMinor: row.estimatedTotalMinor,
+    authorizedMinor: payment?.amountMinor ?? 0,
+    pickedTotalMinor: row.pickedTotalMinor,
+    capturedMinor: payment?.status === "CAPTURED" ? payment.capturedMinor : null,
     placedAt: row.placedAt.toISOString(),
     promisedAt: row.promisedAt.toISOString(),
     reservationExpiresAt: expiries.length ? new Date(Math.min(...expiries)).toISOString() : null,
+    handedOffAt: row.handedOffAt?.toISOString() ?? null,
+    deliveredAt: row.deliveredAt?.toISOString() ?? null,
     cancelledAt: row.cancelledAt?.toISOString() ?? null,
     cancelReason: row.cancelReason,
     lines: row.lines.map((line) => ({
@@ -141,6 +180,12 @@ function toOrderView(row: OrderRow): OrderView {
       substitution: line.substitutionPreference,
       preferredSubstituteId: line.preferredSubstituteId,
       status: line.status,
+      pickedQuantity: decimal(line.pickedQuantity),
+      pickedTotalMinor: line.pickedTotalMinor,
+      substitutedProductId: line.substitutedProductId,
+      substituteQuantity: decimal(line.substituteQuantity),
+      priceDifferenceMinor: line.priceDifferenceMinor,
+      refundedQuantity: decimal(line.refundedQuantity),
       reservations: line.reservations.map((reservation) => ({
         locationId: reservation.locationId,
         locationCode: reservation.location.code,
@@ -168,7 +213,23 @@ function keyOfCode(store: StoreConfig, code: string): LineKey {
 
 export type OrdersService = ReturnType<typeof createOrdersService>;
 
-export function createOrdersService(db: Database, stores: StoreDirectory, logger: Logger, config: OrdersConfig) {
+/** What the card is asked to hold: the estimate, plus the store's margin on the weighed lines. */
+export function authorizationAmount(
+  lines: ReadonlyArray<{ unitOfSale: "EACH" | "WEIGHT"; estimatedTotalMinor: number }>,
+  weighedMarginBp: number,
+): number {
+  const weighed = lines.filter((line) => line.unitOfSale === "WEIGHT").reduce((sum, line) => sum + line.estimatedTotalMinor, 0);
+  const estimate = lines.reduce((sum, line) => sum + line.estimatedTotalMinor, 0);
+  return estimate + Math.ceil((weighed * weighedMarginBp) / 10_000);
+}
+
+export function createOrdersService(
+  db: Database,
+  stores: StoreDirectory,
+  logger: Logger,
+  config: OrdersConfig,
+  provider: PaymentProvider,
+) {
   async function loadOrder(storeId: string, orderId: string): Promise<OrderView> {
     const row = await db.prisma.order.findFirst({ where: { id: orderId, storeId }, select: orderSelect });
     if (!row) throw new ServiceError("ORDER_NOT_FOUND", `Order ${orderId} does not exist in this store`);
@@ -235,6 +296,9 @@ export function createOrdersService(db: Database, stores: StoreDirectory, logger
     const { idempotencyKey, ...request } = input;
     const hash = requestHash(request);
     const scope = idempotencyScope(actor.storeId, "orders.place");
+    // A retry of a placed order gets it back before anything is asked of the card again.
+    const earlier = await replayIfKnown<OrderView>(db, scope, idempotencyKey, hash);
+    if (earlier) return earlier;
     try {
       return await placeOnce(actor, input, scope, hash);
     } catch (error) {
@@ -294,9 +358,17 @@ export function createOrdersService(db: Database, stores: StoreDirectory, logger
         delivery: { ...input.delivery, distanceM: distance },
         currency: store.currency,
         estimatedTotalMinor: priced.totalMinor,
+        authorizedMinor: authorizationAmount(
+          resolved.map((line, index) => ({ unitOfSale: line.product.unitOfSale, estimatedTotalMinor: priced.lines[index]!.totalMinor })),
+          store.orderWeighedMarginBp,
+        ),
+        pickedTotalMinor: null,
+        capturedMinor: null,
         placedAt: now.toISOString(),
         promisedAt: promisedAt.toISOString(),
         reservationExpiresAt: expiresAt.toISOString(),
+        handedOffAt: null,
+        deliveredAt: null,
         cancelledAt: null,
         cancelReason: null,
         lines: resolved.map((line, index) => ({
@@ -312,6 +384,12 @@ export function createOrdersService(db: Database, stores: StoreDirectory, logger
           substitution: lines[index]!.substitution,
           preferredSubstituteId: lines[index]!.substitute?.id ?? null,
           status: "PENDING",
+          pickedQuantity: null,
+          pickedTotalMinor: null,
+          substitutedProductId: null,
+          substituteQuantity: null,
+          priceDifferenceMinor: null,
+          refundedQuantity: null,
           reservations: takes
             .filter((take) => take.demand === index)
             .map((take) => ({
@@ -322,11 +400,13 @@ export function createOrdersService(db: Database, stores: StoreDirectory, logger
             })),
         })),
       };
+      const authorization = await authorize(store.currency, scope, input, view.authorizedMinor);
       try {
-        view.number = await insertOrder(actor, view, resolved, lineIds, takes, input.idempotencyKey, scope, hash, now, expiresAt);
+        view.number = await insertOrder(actor, view, resolved, lineIds, takes, input.idempotencyKey, scope, hash, now, expiresAt, authorization);
         return view;
       } catch (error) {
         if (!refusedBy(error, reservedRefused) || attempt === maxAttempts) {
+          await voidUnlessHeld(authorization.providerRef, error);
           if (refusedBy(error, reservedRefused)) {
             throw new ServiceError(
               "STOCK_CONTENDED",
@@ -337,6 +417,79 @@ export function createOrdersService(db: Database, stores: StoreDirectory, logger
         }
         logger.debug({ attempt, key: input.idempotencyKey }, "Stock moved during an order, reading it again");
       }
+    }
+  }
+
+  type OrderAuthorization = { provider: string; providerRef: string; method: TenderMethod; amountMinor: number; last4: string | null };
+
+  /** Holds the order's amount on the customer's card, once per idempotency key however often it is asked. */
+  async function authorize(currency: string, scope: string, input: PlaceOrderInput, amountMinor: number): Promise<OrderAuthorization> {
+    const result = await askProvider("authorize", () =>
+      provider.authorize({
+        idempotencyKey: `${scope}:${input.idempotencyKey}`,
+        amountMinor,
+        currency,
+        method: input.payment.method,
+        instrument: input.payment.instrument,
+      }),
+    );
+    if (result.status === "DECLINED") {
+      await db.prisma.payment.createMany({
+        data: [
+          {
+            provider: provider.name,
+            providerRef: result.reference,
+            method: input.payment.method,
+            status: "DECLINED",
+            currency,
+            amountMinor,
+            failureCode: result.code,
+            failureReason: result.reason,
+          },
+        ],
+        skipDuplicates: true,
+      });
+      throw new ServiceError("PAYMENT_DECLINED", `The card was declined (${result.reason}): nothing was ordered or reserved`, {
+        code: result.code,
+      });
+    }
+    return { provider: provider.name, providerRef: result.reference, method: input.payment.method, amountMinor, last4: result.last4 ?? null };
+  }
+
+  /** Gives back an authorization no order holds (a concurrent retry of the same order may hold it). */
+  async function voidUnlessHeld(providerRef: string, refusal: unknown): Promise<void> {
+    const holder = await db.prisma.payment.findUnique({
+      where: { provider_providerRef: { provider: provider.name, providerRef } },
+      select: { orderId: true },
+    });
+    if (holder?.orderId) return;
+    try {
+      await provider.void({ reference: providerRef });
+    } catch (error) {
+      logger.warn({ err: error, reference: providerRef }, `Could not void authorization ${providerRef}; it lapses at the processor`);
+      return;
+    }
+    logger.info({ reference: providerRef, reason: refusal instanceof Error ? refusal.message : String(refusal) }, `Voided authorization ${providerRef}: the order was not placed`);
+  }
+
+  /** Voids the payment of closed orders (cancelled or expired): nothing was picked, nothing is charged. */
+  async function voidOrderPayments(orderIds: readonly string[], reason: string): Promise<void> {
+    if (orderIds.length === 0) return;
+    const payments = await db.prisma.payment.findMany({
+      where: { orderId: { in: [...orderIds] }, status: "AUTHORIZED" },
+      select: { id: true, providerRef: true },
+    });
+    for (const payment of payments) {
+      try {
+        await askProvider("void", () => provider.void({ reference: payment.providerRef }));
+      } catch (error) {
+        logger.warn({ err: error, reference: payment.providerRef }, `Could not void authorization ${payment.providerRef}; it lapses at the processor`);
+        continue;
+      }
+      await db.prisma.payment.updateMany({
+        where: { id: payment.id, status: "AUTHORIZED" },
+        data: { status: "VOIDED", failureCode: "ORDER_CLOSED", failureReason: reason },
+      });
     }
   }
 
@@ -356,6 +509,7 @@ export function createOrdersService(db: Database, stores: StoreDirectory, logger
     hash: string,
     now: Date,
     expiresAt: Date,
+    authorization: OrderAuthorization,
   ): Promise<number> {
     const { number: _number, ...response } = view;
     const doc = {
@@ -391,6 +545,7 @@ export function createOrdersService(db: Database, stores: StoreDirectory, logger
         quantity: formatQuantity(take.milli),
       })),
       moves: mergeTakes(takes),
+      payment: authorization,
       response,
     };
     const at = utc(now);
@@ -423,6 +578,13 @@ export function createOrdersService(db: Database, stores: StoreDirectory, logger
         FROM doc, placed, jsonb_to_recordset(d->'lines') AS l(id text, "lineNo" int, "productId" text, quantity text,
           "unitPriceMinor" int, "estimatedTotalMinor" int, substitution text, "preferredSubstituteId" text)
         RETURNING 1),
+      paid AS (
+        INSERT INTO "Payment" (id, "orderId", provider, "providerRef", method, status, currency, "amountMinor", last4, "createdAt", "updatedAt")
+        SELECT gen_random_uuid(), placed.id, d->'payment'->>'provider', d->'payment'->>'providerRef',
+               (d->'payment'->>'method')::"PaymentMethod", 'AUTHORIZED', d->>'currency', (d->'payment'->>'amountMinor')::int,
+               d->'payment'->>'last4', ${at}, ${at}
+        FROM doc, placed
+        RETURNING 1),
       reservations AS (
         INSERT INTO "Reservation" ("storeId", "orderLineId", "productId", "locationId", quantity, status, "expiresAt", "createdAt")
         SELECT ${storeId}::uuid, r."orderLineId"::uuid, r."productId"::uuid, r."locationId"::uuid, r.quantity::numeric,
@@ -439,7 +601,7 @@ export function createOrdersService(db: Database, stores: StoreDirectory, logger
         FROM doc, placed
         RETURNING 1),
       written AS MATERIALIZED (
-        SELECT (SELECT count(*) FROM idempotency) + (SELECT count(*) FROM lines)
+        SELECT (SELECT count(*) FROM idempotency) + (SELECT count(*) FROM lines) + (SELECT count(*) FROM paid)
              + (SELECT count(*) FROM reservations) + (SELECT count(*) FROM announced) AS n),
       locked AS MATERIALIZED (${lockBalances(storeId, Prisma.sql`(SELECT n FROM written) > 0`)}),
       held AS (
@@ -531,7 +693,8 @@ export function createOrdersService(db: Database, stores: StoreDirectory, logger
     if (after.status !== "CANCELLED") {
       throw new ServiceError("ORDER_STATE", `Order #${after.number} became ${after.status}: it can no longer be cancelled`);
     }
-    return after;
+    await voidOrderPayments([order.id], reason);
+    return loadOrder(actor.storeId, order.id);
   }
 
   /**
@@ -542,6 +705,7 @@ export function createOrdersService(db: Database, stores: StoreDirectory, logger
   async function expireReservations(actor: Actor, now = new Date()): Promise<{ expiredOrders: number[] }> {
     const at = utc(now);
     const expired: number[] = [];
+    const reason = `Reservation expired at ${now.toISOString()}: not picked by the promised time plus grace`;
     for (;;) {
       const batch = await closeOrders(
         actor.storeId,
@@ -552,10 +716,11 @@ export function createOrdersService(db: Database, stores: StoreDirectory, logger
                         WHERE ol."orderId" = o.id AND r.status = 'ACTIVE' AND r."expiresAt" <= ${at})
           ORDER BY o.id LIMIT ${expiryBatch} FOR UPDATE SKIP LOCKED`,
         "EXPIRED",
-        `Reservation expired at ${now.toISOString()}: not picked by the promised time plus grace`,
+        reason,
         "order.expired",
         now,
       );
+      await voidOrderPayments(batch.map((order) => order.id), reason);
       expired.push(...batch.map((order) => order.number));
       if (batch.length < expiryBatch) break;
     }
@@ -585,5 +750,72 @@ export function createOrdersService(db: Database, stores: StoreDirectory, logger
     return { items, nextCursor: rows.length > input.limit ? (items[items.length - 1]?.number ?? null) : null };
   }
 
-  return { place, cancel, expireReservations, get, list };
+  /**
+   * The courier delivered the order. Where the store captures on delivery, the picked total is
+   * captured now (a repeated confirmation changes nothing and captures nothing twice).
+   */
+  async function confirmDelivery(actor: Actor, orderId: string): Promise<OrderView> {
+    const order = await loadOrder(actor.storeId, orderId);
+    if (order.status !== "HANDED_OFF" && order.status !== "DELIVERED") {
+      throw new ServiceError("ORDER_STATE", `Order #${order.number} is ${order.status}: only an order handed to the courier can be delivered`);
+    }
+    const now = new Date();
+    if (order.status === "HANDED_OFF") {
+      await db.prisma.$transaction([
+        db.prisma.order.updateMany({
+          where: { id: order.id, status: "HANDED_OFF" },
+          data: { status: "DELIVERED", deliveredAt: now },
+        }),
+        db.prisma.event.create({
+          data: {
+            storeId: actor.storeId,
+            type: "order.delivered",
+            subject: order.id,
+            payload: { orderId: order.id, number: order.number },
+            createdAt: now,
+          },
+        }),
+      ]);
+    }
+    const store = await stores.get(actor.storeId);
+    if (store.orderCaptureOn === "DELIVERY") await captureOrder(order.id);
+    return loadOrder(actor.storeId, order.id);
+  }
+
+  /**
+   * Captures an order's authorization for its picked total, never more, and voids it when nothing
+   * was picked. Safe to repeat: the provider answers a repeated capture with the first result.
+   */
+  async function captureOrder(orderId: string): Promise<number | null> {
+    const order = await db.prisma.order.findUnique({
+      where: { id: orderId },
+      select: {
+        number: true,
+        pickedTotalMinor: true,
+        payments: { where: { status: { in: ["AUTHORIZED", "CAPTURED"] } }, select: { id: true, providerRef: true, status: true, amountMinor: true, capturedMinor: true } },
+      },
+    });
+    const payment = order?.payments[0];
+    if (!order || !payment) return null;
+    if (payment.status === "CAPTURED") return payment.capturedMinor;
+    const amount = order.pickedTotalMinor ?? 0;
+    if (amount > payment.amountMinor) {
+      throw new ServiceError(
+        "PAYMENT_AMOUNT_MISMATCH",
+        `Order #${order.number} was picked for ${amount}, more than the ${payment.amountMinor} authorized: nothing captured`,
+      );
+    }
+    if (amount === 0) {
+      await voidOrderPayments([orderId], "Nothing was picked");
+      return 0;
+    }
+    await askProvider("capture", () => provider.capture({ reference: payment.providerRef, amountMinor: amount }));
+    await db.prisma.payment.updateMany({
+      where: { id: payment.id, status: "AUTHORIZED" },
+      data: { status: "CAPTURED", capturedMinor: amount },
+    });
+    return amount;
+  }
+
+  return { place, cancel, expireReservations, get, list, confirmDelivery, captureOrder, loadOrder };
 }

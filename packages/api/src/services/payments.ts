@@ -66,7 +66,7 @@ export function createPaymentsService(deps: {
       ageApproved,
     );
 
-    const authorization = await ask("authorize", () =>
+    const authorization = await askProvider("authorize", () =>
       provider.authorize({
         // The provider's keys are global; ours are per store and operation.
         idempotencyKey: `${scope}:${idempotencyKey}`,
@@ -178,7 +178,7 @@ export function createPaymentsService(deps: {
       select: { id: true, status: true, amountMinor: true },
     });
     if (!row || row.status !== "AUTHORIZED") return;
-    await ask("capture", () => provider.capture({ reference: providerRef, amountMinor: row.amountMinor }));
+    await askProvider("capture", () => provider.capture({ reference: providerRef, amountMinor: row.amountMinor }));
     await db.prisma.payment.updateMany({
       where: { id: row.id, status: "AUTHORIZED" },
       data: { status: "CAPTURED", capturedMinor: row.amountMinor },
@@ -231,39 +231,39 @@ export function createPaymentsService(deps: {
     await db.prisma.payment.createMany({ data: [row], skipDuplicates: true });
   }
 
-  /** Provider failures as service errors; TIMEOUT and NETWORK invite a retry with the same key. */
-  async function ask<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (!(error instanceof PaymentProviderError)) throw error;
-      switch (error.kind) {
-        case "TIMEOUT":
-          throw new ServiceError(
-            "PAYMENT_TIMEOUT",
-            `The payment provider did not answer (${operation}): try again with the same idempotency key, which never charges twice`,
-            { operation },
-          );
-        case "NETWORK":
-          throw new ServiceError(
-            "PAYMENT_UNAVAILABLE",
-            `The payment provider cannot be reached (${operation}): try again with the same idempotency key, which never charges twice`,
-            { operation },
-          );
-        case "KEY_REUSED":
-          throw new ServiceError("IDEMPOTENCY_KEY_REUSED", `${error.message}: pay with a new key`);
-        default:
-          throw new ServiceError(
-            "PAYMENT_FAILED",
-            `The payment provider refused to ${operation}: ${error.message}`,
-            {
-              operation,
-              kind: error.kind,
-            },
-          );
-      }
+  return { pay, captureStale };
+}
+
+/** Provider failures as service errors; TIMEOUT and NETWORK invite a retry with the same key. */
+export async function askProvider<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof PaymentProviderError)) throw error;
+    switch (error.kind) {
+      case "TIMEOUT":
+        throw new ServiceError(
+          "PAYMENT_TIMEOUT",
+          `The payment provider did not answer (${operation}): try again with the same idempotency key, which never charges twice`,
+          { operation },
+        );
+      case "NETWORK":
+        throw new ServiceError(
+          "PAYMENT_UNAVAILABLE",
+          `The payment provider cannot be reached (${operation}): try again with the same idempotency key, which never charges twice`,
+          { operation },
+        );
+      case "KEY_REUSED":
+        throw new ServiceError("IDEMPOTENCY_KEY_REUSED", `${error.message}: pay with a new key`);
+      default:
+        throw new ServiceError(
+          "PAYMENT_FAILED",
+          `The payment provider refused to ${operation}: ${error.message}`,
+          {
+            operation,
+            kind: error.kind,
+          },
+        );
     }
   }
-
-  return { pay, captureStale };
 }

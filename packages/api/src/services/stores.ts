@@ -4,7 +4,7 @@ import { z } from "zod";
 import { ServiceError } from "../errors";
 
 /** A store row with its nomenclature parsed (the column is JSON). */
-export type StoreConfig = Omit<Store, "createdAt" | "nomenclature"> & { nomenclature: Nomenclature };
+export type StoreConfig = Omit<Store, "createdAt" | "nomenclature" | "floorPlan"> & { nomenclature: Nomenclature };
 
 /** What anyone may know about a store: what the shopper-facing apps show and format by. */
 export type StoreInfo = Pick<
@@ -51,6 +51,9 @@ export function createStoreDirectory(db: Database): StoreDirectory {
     kioskRemovalNeedsApproval: true,
     kioskIdleTimeoutS: true,
     kioskLocales: true,
+    orderWeighedMarginBp: true,
+    orderCaptureOn: true,
+    pickClaimTimeoutS: true,
     nomenclature: true,
   } as const;
 

@@ -140,6 +140,7 @@ describe("catalog.product", () => {
       customer: { name: "Li Wei" },
       delivery: { address: "1 Nanjing West Rd", lat: 31.231, lng: 121.474 },
       lines: [{ code: fixture.products.milk.code, quantity: "2" }],
+      payment: { method: "CARD" as const, instrument: "4242424242424242" },
     });
     try {
       const { product } = await (await anonymous()).catalog.product({ sku: milkSku });

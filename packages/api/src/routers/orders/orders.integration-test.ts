@@ -23,6 +23,7 @@ const order = (lines: Array<Record<string, unknown>>, extra: Record<string, unkn
   customer: { name: "Li Wei", phone: "13800000000" },
   delivery: nearby,
   lines: lines as never,
+  payment: { method: "CARD" as const, instrument: "4242424242424242" },
   ...extra,
 });
 

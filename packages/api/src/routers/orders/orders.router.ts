@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { createTRPCRouter, roleProcedure } from "../../trpc";
-import { cancelInput, getInput, listInput, placeInput } from "./orders.schema";
+import { cancelInput, confirmDeliveryInput, getInput, listInput, placeInput } from "./orders.schema";
 
 export const ordersRouter = createTRPCRouter({
   /** Reserves every line from the shared pool at once, or nothing. */
@@ -12,6 +12,11 @@ export const ordersRouter = createTRPCRouter({
   cancel: roleProcedure("CHANNEL", "MANAGER")
     .input(cancelInput)
     .mutation(({ ctx, input }) => ctx.services.orders.cancel(ctx.actor, input)),
+
+  /** The courier delivered it: DELIVERED, and the payment captured now if the store captures on delivery. */
+  confirmDelivery: roleProcedure("CHANNEL", "MANAGER")
+    .input(confirmDeliveryInput)
+    .mutation(({ ctx, input }) => ctx.services.orders.confirmDelivery(ctx.actor, input.orderId)),
 
   /** Expires reservations past their time now (the service host also does it on a timer). */
   expireReservations: roleProcedure("MANAGER")

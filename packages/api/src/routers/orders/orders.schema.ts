@@ -26,7 +26,15 @@ export const placeInput = z.object({
     lng: z.number().min(-180).max(180),
   }),
   lines: z.array(orderLine).min(1).max(100),
+  /** Authorized at once for the estimate plus the store's margin on weighed lines; captured for the picked total. */
+  payment: z.object({
+    method: z.enum(["CARD", "QR"]),
+    /** The customer app's payment token: a card number or wallet token at the simulated terminal. */
+    instrument: z.string().trim().min(4).max(64),
+  }),
 });
+
+export const confirmDeliveryInput = z.object({ orderId: idSchema });
 
 export const cancelInput = z.object({ orderId: idSchema, reason: z.string().trim().min(1).max(300).optional() });
 
