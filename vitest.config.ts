@@ -6,7 +6,7 @@ import { defineConfig } from "vitest/config";
 // always and on PostgreSQL too when TEST_DATABASE_URL points at a server (each run gets its own
 // database, so runs never collide).
 const postgresUrl = process.env.TEST_DATABASE_URL;
-const sourceRoots = ["packages", "apps/inventory", "firmware-bridge", "prisma", "test"];
+const sourceRoots = ["packages", "apps/inventory", "apps/demo", "firmware-bridge", "prisma", "test"];
 const exclude = ["**/node_modules/**", "**/dist/**", "**/build/**", "**/.svelte-kit/**"];
 
 const integration = (name: string, target: "pglite" | "postgres") => ({
