@@ -19,7 +19,9 @@ export type DomainErrorCode =
   | "NOMENCLATURE_INVALID"
   | "PROMOTION_INVALID"
   | "CART_INVALID"
-  | "COORDINATES_INVALID";
+  | "COORDINATES_INVALID"
+  | "FLOOR_PLAN_INVALID"
+  | "PICK_WALK_INVALID";
 
 export class DomainError extends Error {
   override readonly name = "DomainError";

@@ -88,3 +88,18 @@ export {
   type BaggingVerdict,
   type WeighableProduct,
 } from "./bagging";
+export {
+  DEFAULT_EXACT_PICK_PLACES,
+  MAX_EXACT_PICK_PLACES,
+  attachToCorridor,
+  floorPlanSchema,
+  optimalPickWalk,
+  planPickWalk,
+  walkLength,
+  type CorridorAttachment,
+  type FloorPlan,
+  type PickStop,
+  type PickWalk,
+  type PickWalkOptions,
+  type WalkPoint,
+} from "./pick-walk";
