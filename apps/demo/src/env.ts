@@ -32,6 +32,11 @@ const envSchema = z
     SIMULATOR: z.enum(["on", "off"]).default("on"),
     /** Mean seconds between two shoppers at a shelf sensor; 0 leaves the shelves alone. */
     SIMULATOR_SHOPPER_INTERVAL_S: z.coerce.number().min(0).max(3600).default(4),
+    /**
+     * Mean seconds between two simulated online orders over a day (more at lunch and dinner, few
+     * at night); 0 places none.
+     */
+    ORDER_SIMULATOR_INTERVAL_S: z.coerce.number().min(0).max(86_400).default(90),
   })
   .refine((env) => env.MQTT_URL === undefined || env.MQTT_PASSWORD !== undefined, {
     message: "MQTT_PASSWORD (the bridge's password on that broker) is required with MQTT_URL",

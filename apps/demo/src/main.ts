@@ -15,6 +15,7 @@ import { DEMO_STORE, demoCredentials, isSeeded, seedDemoStore } from "@store/pri
 import { pino } from "pino";
 import { startStoreDevices, type StoreDevices } from "./devices";
 import { readDemoEnv } from "./env";
+import { startOrderSimulator, type OrderSimulator } from "./orders/order-simulator";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const storeAppEntry = path.join(repoRoot, "apps/store/build/index.js");
@@ -58,6 +59,7 @@ const terminal = new SimulatedTerminal();
 let service: InventoryService | null = null;
 let storeApp: ChildProcess | null = null;
 let devices: StoreDevices | null = null;
+let orders: OrderSimulator | null = null;
 let stopping = false;
 
 process.on("SIGINT", () => void stop("SIGINT"));
@@ -109,6 +111,15 @@ const startup = (async () => {
   if (devicesReady.status === "fulfilled") devices = devicesReady.value;
   if (appReady.status === "rejected") throw appReady.reason;
   if (devicesReady.status === "rejected") throw devicesReady.reason;
+  if (env.ORDER_SIMULATOR_INTERVAL_S > 0) {
+    // As the customer app would: over HTTP with the sales channel's token.
+    orders = await startOrderSimulator({
+      serviceUrl: service.url,
+      channelToken: demoTokens.channel,
+      meanIntervalS: env.ORDER_SIMULATOR_INTERVAL_S,
+      logger: rootLogger.child({ name: "orders" }),
+    });
+  }
   return { service, devices: devicesReady.value, online: await onlineDevices(devicesReady.value.simulated) };
 })();
 
@@ -144,6 +155,7 @@ function printBanner(
         ? `${devices.simulated} simulated${env.SIMULATOR_SHOPPER_INTERVAL_S > 0 ? `, a shopper at a shelf sensor every ~${env.SIMULATOR_SHOPPER_INTERVAL_S} s` : ""}`
         : "none simulated (SIMULATOR=off)"
     }`,
+    `  Online orders    ${env.ORDER_SIMULATOR_INTERVAL_S > 0 ? `simulated, one every ~${env.ORDER_SIMULATOR_INTERVAL_S} s (ORDER_SIMULATOR_INTERVAL_S)` : "none simulated (ORDER_SIMULATOR_INTERVAL_S=0)"}`,
   ];
   const subscribeHost = env.HOST === "0.0.0.0" || env.HOST === "::" ? "127.0.0.1" : env.HOST;
   if (devices.operator && devices.embeddedPort !== null) {
@@ -178,9 +190,10 @@ function printBanner(
 }
 
 /**
- * Stops everything in the order that loses nothing: the simulated devices (each says `offline`
- * while the bridge still listens), the bridge (its reports drained into the service), the broker,
- * the service, the app, and last the database.
+ * Stops everything in the order that loses nothing: the simulated orders (those sent are
+ * answered), the simulated devices (each says `offline` while the bridge still listens), the
+ * bridge (its reports drained into the service), the broker, the service, the app, and last the
+ * database.
  */
 async function stop(reason: string, exitCode = 0): Promise<void> {
   if (stopping) return;
@@ -188,6 +201,7 @@ async function stop(reason: string, exitCode = 0): Promise<void> {
   log.info(`Stopping the demo store (${reason})`);
   // Ctrl-C during startup: let each part finish starting so that it can be stopped cleanly.
   await startup.catch(() => undefined);
+  await step("the order simulator", () => orders?.close());
   await step("the devices and the firmware bridge", () => devices?.close());
   await step("the inventory service", () => service?.close());
   await step("the store app", () => stopChild(storeApp));
