@@ -1,8 +1,9 @@
 import type { Store } from "@store/db";
-import { defaultNomenclature, type Nomenclature } from "@store/domain";
+import { defaultNomenclature, type FloorPlan, type Nomenclature } from "@store/domain";
 import { z } from "zod";
 import { FAMILY_COUNT, catalogCapacity, generateCatalog, type CatalogSeed } from "./catalog";
 import { demoDevicesOf, planShelfAndHostedDevices, type DemoDevice } from "./devices";
+import { generateFloorPlan } from "./floor-plan";
 import { seedId } from "./ids";
 import { assignHomes, generateLayout, type LocationSeed } from "./layout";
 import { planPeople, type DeviceSeed, type PeopleSeed } from "./people";
@@ -16,7 +17,11 @@ export const DEFAULT_PRODUCT_COUNT = 600;
 export const DEFAULT_SEED = "store-node demo";
 
 /** The store row to insert, with its nomenclature typed (the column is JSON). */
-export type StoreSeed = Omit<Store, "createdAt" | "nomenclature" | "floorPlan"> & { nomenclature: Nomenclature };
+export type StoreSeed = Omit<Store, "createdAt" | "nomenclature" | "floorPlan"> & {
+  nomenclature: Nomenclature;
+  /** The walk graph pick walks are routed over. */
+  floorPlan: FloorPlan;
+};
 
 /** The demo store: a Hema-style fulfillment node by Jing'an Temple, Shanghai. */
 export const DEMO_STORE = {
@@ -92,6 +97,7 @@ export function planDemoStore(options: SeedOptions = {}): DemoStorePlan {
     kioskLocales: [...DEMO_STORE.kioskLocales],
     id: seedId("store", DEMO_STORE.code),
     nomenclature: defaultNomenclature,
+    floorPlan: generateFloorPlan(),
   };
   const catalog = generateCatalog({ productCount, nomenclature: store.nomenclature, seed });
   const locations = generateLayout(DEMO_STORE.code);

@@ -67,6 +67,7 @@ async function insertPlan(tx: Prisma.TransactionClient, plan: DemoStorePlan): Pr
       orderCaptureOn: store.orderCaptureOn,
       pickClaimTimeoutS: store.pickClaimTimeoutS,
       nomenclature: store.nomenclature,
+      floorPlan: store.floorPlan,
       createdAt: baseTime,
     },
   });

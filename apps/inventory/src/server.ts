@@ -118,6 +118,10 @@ export async function startInventoryService(options: InventoryServiceOptions): P
       const storeId = await services.defaultStoreId();
       await services.orders.expireReservations(systemActor(storeId));
     }),
+    // A handheld that stops calling (flat battery, out of range) gives its orders back to the queue.
+    every(options.reservationExpiryIntervalMs ?? 30_000, "release lapsed pick claims", logger, async () => {
+      await services.picking.releaseLapsedClaims(systemActor(await services.defaultStoreId()));
+    }),
     every(options.idempotencyPurgeIntervalMs ?? 60 * 60_000, "purge idempotency keys", logger, async () => {
       const purged = await purgeExpiredKeys(db);
       if (purged > 0) logger.info(`Purged ${purged} expired idempotency key(s)`);

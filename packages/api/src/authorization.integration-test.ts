@@ -14,7 +14,7 @@ type Row = {
   allowed: "public" | readonly Role[];
   input: (f: Fixture, n: number) => unknown;
   /** What an allowed caller gets with this input (the order ids below name no order). */
-  outcome?: "NOT_FOUND";
+  outcome?: "NOT_FOUND" | "CONFLICT";
 };
 
 const access: Record<string, Row> = {
@@ -67,6 +67,30 @@ const access: Record<string, Row> = {
       payment: { method: "CARD" as const, instrument: "4242424242424242" },
     }),
   },
+  "picking.queue": { allowed: ["PICKER", "MANAGER"], input: () => ({}) },
+  "picking.claim": { allowed: ["PICKER"], input: () => ({ orderIds: ["00000000-0000-4000-8000-000000000000"] }), outcome: "CONFLICT" },
+  // orders.place above left orders waiting.
+  "picking.claimNext": { allowed: ["PICKER"], input: () => ({ count: 1 }) },
+  "picking.current": { allowed: ["PICKER"], input: () => ({}) },
+  "picking.batch": { allowed: ["PICKER", "MANAGER"], input: () => ({ batchId: "00000000-0000-4000-8000-000000000000" }), outcome: "NOT_FOUND" },
+  "picking.heartbeat": { allowed: ["PICKER"], input: () => ({ batchId: "00000000-0000-4000-8000-000000000000" }) },
+  "picking.release": { allowed: ["PICKER"], input: () => ({ batchId: "00000000-0000-4000-8000-000000000000" }) },
+  "picking.releaseLapsedClaims": { allowed: ["MANAGER"], input: () => ({}) },
+  "picking.scan": {
+    allowed: ["PICKER"],
+    input: (f) => ({ batchId: "00000000-0000-4000-8000-000000000000", orderId: "00000000-0000-4000-8000-000000000000", lineNo: 1, code: f.products.cola.code }),
+    outcome: "NOT_FOUND",
+  },
+  "picking.substitutes": {
+    allowed: ["PICKER", "MANAGER"],
+    input: () => ({ batchId: "00000000-0000-4000-8000-000000000000", orderId: "00000000-0000-4000-8000-000000000000", lineNo: 1 }),
+    outcome: "NOT_FOUND",
+  },
+  "picking.short": { allowed: ["PICKER"], input: () => ({ batchId: "00000000-0000-4000-8000-000000000000", orderId: "00000000-0000-4000-8000-000000000000", lineNo: 1 }), outcome: "NOT_FOUND" },
+  "picking.pack": { allowed: ["PICKER"], input: () => ({ batchId: "00000000-0000-4000-8000-000000000000", orderId: "00000000-0000-4000-8000-000000000000" }), outcome: "NOT_FOUND" },
+  "picking.stage": { allowed: ["PICKER", "MANAGER"], input: () => ({ toteCode: "T999-A" }), outcome: "NOT_FOUND" },
+  "picking.handoff": { allowed: ["PICKER", "MANAGER"], input: () => ({ courierRef: "SF-1", toteCodes: ["T999-A"] }), outcome: "NOT_FOUND" },
+  "picking.tote": { allowed: ["PICKER", "MANAGER"], input: () => ({ code: "T999-A" }), outcome: "NOT_FOUND" },
   "orders.confirmDelivery": {
     allowed: ["CHANNEL", "MANAGER"],
     input: () => ({ orderId: "00000000-0000-4000-8000-000000000000" }),

@@ -4,6 +4,7 @@ import { devicesRouter } from "./routers/devices/devices.router";
 import { eventsRouter } from "./routers/events/events.router";
 import { kioskRouter } from "./routers/kiosk/kiosk.router";
 import { ordersRouter } from "./routers/orders/orders.router";
+import { pickingRouter } from "./routers/picking/picking.router";
 import { pricesRouter } from "./routers/prices/prices.router";
 import { stockRouter } from "./routers/stock/stock.router";
 import { storeRouter } from "./routers/store/store.router";
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   stock: stockRouter,
   checkout: checkoutRouter,
   orders: ordersRouter,
+  picking: pickingRouter,
   prices: pricesRouter,
   events: eventsRouter,
   devices: devicesRouter,

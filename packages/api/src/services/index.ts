@@ -16,6 +16,7 @@ import type { PaymentProvider } from "../payments/provider";
 import { createKioskService, defaultKioskLockout, type KioskLockout, type KioskService } from "./kiosk";
 import { createOrdersService, type OrdersService } from "./orders";
 import { createPaymentsService, type PaymentsService } from "./payments";
+import { createPickingService, PICK_LIGHT_MS, type PickingService } from "./picking";
 import { createPricesService, type PricesService } from "./prices";
 import { createReceiptsService, type ReceiptsService } from "./receipts";
 import { createStockService, type StockService } from "./stock";
@@ -48,6 +49,7 @@ export type Services = {
   stock: StockService;
   checkout: CheckoutService;
   orders: OrdersService;
+  picking: PickingService;
   prices: PricesService;
   events: EventsService;
   devices: DevicesService;
@@ -68,7 +70,6 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
   const stores = createStoreDirectory(db);
   const tail = new EventTail(db, logger, options.events);
   const catalog = createCatalogService(db, stores, () => tail.watermark());
-  const events = createEventsService(db, tail, catalog);
   const checkout = createCheckoutService(db, stores, logger, options.saleBatching ?? defaultSaleBatching);
   const kiosk = createKioskService(db, stores, options.kioskLockout ?? defaultKioskLockout);
   const paymentProvider = options.payments ?? new SimulatedTerminal();
@@ -79,6 +80,29 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
     { reservationGraceMin: options.reservationGraceMin ?? defaultReservationGraceMin },
     paymentProvider,
   );
+  const events = createEventsService(db, tail, catalog);
+  const devices = createDevicesService(db, stores, events, async (actor, code) => {
+    const [line] = (await checkout.quote(actor, [{ code }])).lines;
+    return line
+      ? {
+          sku: line.sku,
+          nameEn: line.nameEn,
+          nameZh: line.nameZh,
+          unitOfSale: line.unitOfSale,
+          quantity: line.quantity,
+          unitPriceMinor: line.unitPriceMinor,
+        }
+      : null;
+  });
+  const picking = createPickingService({
+    db,
+    stores,
+    logger,
+    orders,
+    flash: async (actor, productId) => {
+      await devices.flash(actor, { productId, colour: "green", durationMs: PICK_LIGHT_MS });
+    },
+  });
   let defaultStore: Promise<string> | null = null;
   return {
     db,
@@ -89,21 +113,10 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
     stock: createStockService(db, stores),
     checkout,
     orders,
+    picking,
     prices: createPricesService(db),
     events,
-    devices: createDevicesService(db, stores, events, async (actor, code) => {
-      const [line] = (await checkout.quote(actor, [{ code }])).lines;
-      return line
-        ? {
-            sku: line.sku,
-            nameEn: line.nameEn,
-            nameZh: line.nameZh,
-            unitOfSale: line.unitOfSale,
-            quantity: line.quantity,
-            unitPriceMinor: line.unitPriceMinor,
-          }
-        : null;
-    }),
+    devices,
     kiosk,
     paymentProvider,
     payments: createPaymentsService({ db, stores, logger, checkout, kiosk, provider: paymentProvider }),

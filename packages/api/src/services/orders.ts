@@ -5,17 +5,17 @@ import type { Logger } from "pino";
 import type { Actor } from "../auth/actor";
 import { ServiceError } from "../errors";
 import type { PaymentProvider, TenderMethod } from "../payments/provider";
-import {
-  allocateStock,
-  mergeTakes,
-  priceLines,
-  resolveProductLine,
-  type ResolvedLine,
-} from "./cart";
+import { allocateStock, mergeTakes, priceLines, resolveProductLine, type ResolvedLine } from "./cart";
 import { refusedBy } from "./checkout";
 import { askProvider } from "./payments";
 import { idempotencyScope, idempotencyTtlMs, replayIfKnown, requestHash } from "./idempotency";
-import { barcodeKeyOf, loadFactsByBarcode, loadProductFacts, type BarcodeKey, type ProductFacts } from "./product-facts";
+import {
+  barcodeKeyOf,
+  loadFactsByBarcode,
+  loadProductFacts,
+  type BarcodeKey,
+  type ProductFacts,
+} from "./product-facts";
 import { isRetryableConflict, isUniqueViolation, milliOf, utc } from "./sql";
 import { lockBalances, movesFromJson, reservedRefused, stockChangedEvents } from "./stock-sql";
 import type { StoreConfig, StoreDirectory } from "./stores";
@@ -133,7 +133,13 @@ const orderSelect = {
       product: { select: { sku: true, nameEn: true, nameZh: true, unitOfSale: true } },
       reservations: {
         orderBy: { createdAt: "asc" },
-        select: { locationId: true, quantity: true, status: true, expiresAt: true, location: { select: { code: true } } },
+        select: {
+          locationId: true,
+          quantity: true,
+          status: true,
+          expiresAt: true,
+          location: { select: { code: true } },
+        },
       },
     },
   },
@@ -143,10 +149,13 @@ type OrderRow = Prisma.OrderGetPayload<{ select: typeof orderSelect }>;
 
 function toOrderView(row: OrderRow): OrderView {
   const expiries = row.lines.flatMap((line) =>
-    line.reservations.filter((reservation) => reservation.status === "ACTIVE").map((reservation) => reservation.expiresAt.getTime()),
+    line.reservations
+      .filter((reservation) => reservation.status === "ACTIVE")
+      .map((reservation) => reservation.expiresAt.getTime()),
   );
   const payment = row.payments[0];
-  const decimal = (value: Prisma.Decimal | null) => (value === null ? null : formatQuantity(milliOf(value.toFixed(3))));
+  const decimal = (value: Prisma.Decimal | null) =>
+    value === null ? null : formatQuantity(milliOf(value.toFixed(3)));
   return {
     id: row.id,
     number: row.number,
@@ -154,7 +163,12 @@ function toOrderView(row: OrderRow): OrderView {
     externalRef: row.externalRef,
     status: row.status,
     customer: { name: row.customerName, phone: row.customerPhone },
-    delivery: { address: row.deliveryAddress, lat: row.deliveryLat, lng: row.deliveryLng, distanceM: row.distanceM },
+    delivery: {
+      address: row.deliveryAddress,
+      lat: row.deliveryLat,
+      lng: row.deliveryLng,
+      distanceM: row.distanceM,
+    },
     currency: row.currency,
     estimatedTotalMinor: row.estimatedTotalMinor,
     authorizedMinor: payment?.amountMinor ?? 0,
@@ -208,7 +222,11 @@ function keyOfCode(store: StoreConfig, code: string): LineKey {
       { code },
     );
   }
-  return { kind: "scan", scan, key: scan.kind === "gtin" ? { kind: "GTIN", code: scan.gtin14 } : { kind: "PLU", code: scan.plu } };
+  return {
+    kind: "scan",
+    scan,
+    key: scan.kind === "gtin" ? { kind: "GTIN", code: scan.gtin14 } : { kind: "PLU", code: scan.plu },
+  };
 }
 
 export type OrdersService = ReturnType<typeof createOrdersService>;
@@ -218,7 +236,9 @@ export function authorizationAmount(
   lines: ReadonlyArray<{ unitOfSale: "EACH" | "WEIGHT"; estimatedTotalMinor: number }>,
   weighedMarginBp: number,
 ): number {
-  const weighed = lines.filter((line) => line.unitOfSale === "WEIGHT").reduce((sum, line) => sum + line.estimatedTotalMinor, 0);
+  const weighed = lines
+    .filter((line) => line.unitOfSale === "WEIGHT")
+    .reduce((sum, line) => sum + line.estimatedTotalMinor, 0);
   const estimate = lines.reduce((sum, line) => sum + line.estimatedTotalMinor, 0);
   return estimate + Math.ceil((weighed * weighedMarginBp) / 10_000);
 }
@@ -241,7 +261,10 @@ export function createOrdersService(
     const lineKeys = input.lines.map((line, index): LineKey => {
       if (line.code !== undefined) return keyOfCode(store, line.code);
       if (line.productId !== undefined) return { kind: "id", productId: line.productId };
-      throw new ServiceError("PRODUCT_NOT_FOUND", `Line ${index + 1} names no product: send a code or a productId`);
+      throw new ServiceError(
+        "PRODUCT_NOT_FOUND",
+        `Line ${index + 1} names no product: send a code or a productId`,
+      );
     });
     const substituteKeys = input.lines.map((line, index) => {
       if (line.substitution === "SPECIFIC" && line.preferredSubstituteCode === undefined) {
@@ -256,9 +279,13 @@ export function createOrdersService(
           `Line ${index + 1} names a substitute but its substitution preference is ${line.substitution}, not SPECIFIC`,
         );
       }
-      return line.preferredSubstituteCode === undefined ? null : keyOfCode(store, line.preferredSubstituteCode);
+      return line.preferredSubstituteCode === undefined
+        ? null
+        : keyOfCode(store, line.preferredSubstituteCode);
     });
-    const barcodeKeys = [...lineKeys, ...substituteKeys].flatMap((key) => (key?.kind === "scan" ? [key.key] : []));
+    const barcodeKeys = [...lineKeys, ...substituteKeys].flatMap((key) =>
+      key?.kind === "scan" ? [key.key] : [],
+    );
     const ids = lineKeys.flatMap((key) => (key.kind === "id" ? [key.productId] : []));
     const [byBarcode, byId] = await Promise.all([
       loadFactsByBarcode(db, store.id, barcodeKeys, now),
@@ -269,7 +296,9 @@ export function createOrdersService(
       if (!product) {
         throw new ServiceError(
           key.kind === "scan" ? "BARCODE_UNKNOWN" : "PRODUCT_NOT_FOUND",
-          key.kind === "scan" ? `Unknown barcode '${label}': no product has it` : `Unknown product ${key.productId}`,
+          key.kind === "scan"
+            ? `Unknown barcode '${label}': no product has it`
+            : `Unknown product ${key.productId}`,
         );
       }
       return product;
@@ -320,7 +349,12 @@ export function createOrdersService(
     }
   }
 
-  async function placeOnce(actor: Actor, input: PlaceOrderInput, scope: string, hash: string): Promise<OrderView> {
+  async function placeOnce(
+    actor: Actor,
+    input: PlaceOrderInput,
+    scope: string,
+    hash: string,
+  ): Promise<OrderView> {
     const store = await stores.get(actor.storeId);
     const distance = Math.round(
       distanceMeters(
@@ -359,7 +393,10 @@ export function createOrdersService(
         currency: store.currency,
         estimatedTotalMinor: priced.totalMinor,
         authorizedMinor: authorizationAmount(
-          resolved.map((line, index) => ({ unitOfSale: line.product.unitOfSale, estimatedTotalMinor: priced.lines[index]!.totalMinor })),
+          resolved.map((line, index) => ({
+            unitOfSale: line.product.unitOfSale,
+            estimatedTotalMinor: priced.lines[index]!.totalMinor,
+          })),
           store.orderWeighedMarginBp,
         ),
         pickedTotalMinor: null,
@@ -394,7 +431,9 @@ export function createOrdersService(
             .filter((take) => take.demand === index)
             .map((take) => ({
               locationId: take.locationId,
-              locationCode: line.product.balances.find((balance) => balance.locationId === take.locationId)?.locationCode ?? "",
+              locationCode:
+                line.product.balances.find((balance) => balance.locationId === take.locationId)
+                  ?.locationCode ?? "",
               quantity: formatQuantity(take.milli),
               status: "ACTIVE",
             })),
@@ -402,7 +441,19 @@ export function createOrdersService(
       };
       const authorization = await authorize(store.currency, scope, input, view.authorizedMinor);
       try {
-        view.number = await insertOrder(actor, view, resolved, lineIds, takes, input.idempotencyKey, scope, hash, now, expiresAt, authorization);
+        view.number = await insertOrder(
+          actor,
+          view,
+          resolved,
+          lineIds,
+          takes,
+          input.idempotencyKey,
+          scope,
+          hash,
+          now,
+          expiresAt,
+          authorization,
+        );
         return view;
       } catch (error) {
         if (!refusedBy(error, reservedRefused) || attempt === maxAttempts) {
@@ -420,10 +471,21 @@ export function createOrdersService(
     }
   }
 
-  type OrderAuthorization = { provider: string; providerRef: string; method: TenderMethod; amountMinor: number; last4: string | null };
+  type OrderAuthorization = {
+    provider: string;
+    providerRef: string;
+    method: TenderMethod;
+    amountMinor: number;
+    last4: string | null;
+  };
 
   /** Holds the order's amount on the customer's card, once per idempotency key however often it is asked. */
-  async function authorize(currency: string, scope: string, input: PlaceOrderInput, amountMinor: number): Promise<OrderAuthorization> {
+  async function authorize(
+    currency: string,
+    scope: string,
+    input: PlaceOrderInput,
+    amountMinor: number,
+  ): Promise<OrderAuthorization> {
     const result = await askProvider("authorize", () =>
       provider.authorize({
         idempotencyKey: `${scope}:${input.idempotencyKey}`,
@@ -449,11 +511,21 @@ export function createOrdersService(
         ],
         skipDuplicates: true,
       });
-      throw new ServiceError("PAYMENT_DECLINED", `The card was declined (${result.reason}): nothing was ordered or reserved`, {
-        code: result.code,
-      });
+      throw new ServiceError(
+        "PAYMENT_DECLINED",
+        `The card was declined (${result.reason}): nothing was ordered or reserved`,
+        {
+          code: result.code,
+        },
+      );
     }
-    return { provider: provider.name, providerRef: result.reference, method: input.payment.method, amountMinor, last4: result.last4 ?? null };
+    return {
+      provider: provider.name,
+      providerRef: result.reference,
+      method: input.payment.method,
+      amountMinor,
+      last4: result.last4 ?? null,
+    };
   }
 
   /** Gives back an authorization no order holds (a concurrent retry of the same order may hold it). */
@@ -466,10 +538,16 @@ export function createOrdersService(
     try {
       await provider.void({ reference: providerRef });
     } catch (error) {
-      logger.warn({ err: error, reference: providerRef }, `Could not void authorization ${providerRef}; it lapses at the processor`);
+      logger.warn(
+        { err: error, reference: providerRef },
+        `Could not void authorization ${providerRef}; it lapses at the processor`,
+      );
       return;
     }
-    logger.info({ reference: providerRef, reason: refusal instanceof Error ? refusal.message : String(refusal) }, `Voided authorization ${providerRef}: the order was not placed`);
+    logger.info(
+      { reference: providerRef, reason: refusal instanceof Error ? refusal.message : String(refusal) },
+      `Voided authorization ${providerRef}: the order was not placed`,
+    );
   }
 
   /** Voids the payment of closed orders (cancelled or expired): nothing was picked, nothing is charged. */
@@ -483,7 +561,10 @@ export function createOrdersService(
       try {
         await askProvider("void", () => provider.void({ reference: payment.providerRef }));
       } catch (error) {
-        logger.warn({ err: error, reference: payment.providerRef }, `Could not void authorization ${payment.providerRef}; it lapses at the processor`);
+        logger.warn(
+          { err: error, reference: payment.providerRef },
+          `Could not void authorization ${payment.providerRef}; it lapses at the processor`,
+        );
         continue;
       }
       await db.prisma.payment.updateMany({
@@ -673,11 +754,17 @@ export function createOrdersService(
     }
   }
 
-  async function cancel(actor: Actor, input: { orderId: string; reason?: string | undefined }): Promise<OrderView> {
+  async function cancel(
+    actor: Actor,
+    input: { orderId: string; reason?: string | undefined },
+  ): Promise<OrderView> {
     const order = await loadOrder(actor.storeId, input.orderId);
     if (order.status === "CANCELLED") return order;
     if (order.status !== "PLACED" && order.status !== "RESERVED") {
-      throw new ServiceError("ORDER_STATE", `Order #${order.number} is ${order.status}: it can no longer be cancelled`);
+      throw new ServiceError(
+        "ORDER_STATE",
+        `Order #${order.number} is ${order.status}: it can no longer be cancelled`,
+      );
     }
     const reason = input.reason ?? `Cancelled by ${actor.role.toLowerCase()}`;
     await closeOrders(
@@ -691,7 +778,10 @@ export function createOrdersService(
     );
     const after = await loadOrder(actor.storeId, order.id);
     if (after.status !== "CANCELLED") {
-      throw new ServiceError("ORDER_STATE", `Order #${after.number} became ${after.status}: it can no longer be cancelled`);
+      throw new ServiceError(
+        "ORDER_STATE",
+        `Order #${after.number} became ${after.status}: it can no longer be cancelled`,
+      );
     }
     await voidOrderPayments([order.id], reason);
     return loadOrder(actor.storeId, order.id);
@@ -720,7 +810,10 @@ export function createOrdersService(
         "order.expired",
         now,
       );
-      await voidOrderPayments(batch.map((order) => order.id), reason);
+      await voidOrderPayments(
+        batch.map((order) => order.id),
+        reason,
+      );
       expired.push(...batch.map((order) => order.number));
       if (batch.length < expiryBatch) break;
     }
@@ -747,7 +840,10 @@ export function createOrdersService(
       select: orderSelect,
     });
     const items = rows.slice(0, input.limit).map(toOrderView);
-    return { items, nextCursor: rows.length > input.limit ? (items[items.length - 1]?.number ?? null) : null };
+    return {
+      items,
+      nextCursor: rows.length > input.limit ? (items[items.length - 1]?.number ?? null) : null,
+    };
   }
 
   /**
@@ -757,7 +853,10 @@ export function createOrdersService(
   async function confirmDelivery(actor: Actor, orderId: string): Promise<OrderView> {
     const order = await loadOrder(actor.storeId, orderId);
     if (order.status !== "HANDED_OFF" && order.status !== "DELIVERED") {
-      throw new ServiceError("ORDER_STATE", `Order #${order.number} is ${order.status}: only an order handed to the courier can be delivered`);
+      throw new ServiceError(
+        "ORDER_STATE",
+        `Order #${order.number} is ${order.status}: only an order handed to the courier can be delivered`,
+      );
     }
     const now = new Date();
     if (order.status === "HANDED_OFF") {
@@ -792,7 +891,10 @@ export function createOrdersService(
       select: {
         number: true,
         pickedTotalMinor: true,
-        payments: { where: { status: { in: ["AUTHORIZED", "CAPTURED"] } }, select: { id: true, providerRef: true, status: true, amountMinor: true, capturedMinor: true } },
+        payments: {
+          where: { status: { in: ["AUTHORIZED", "CAPTURED"] } },
+          select: { id: true, providerRef: true, status: true, amountMinor: true, capturedMinor: true },
+        },
       },
     });
     const payment = order?.payments[0];
@@ -809,7 +911,9 @@ export function createOrdersService(
       await voidOrderPayments([orderId], "Nothing was picked");
       return 0;
     }
-    await askProvider("capture", () => provider.capture({ reference: payment.providerRef, amountMinor: amount }));
+    await askProvider("capture", () =>
+      provider.capture({ reference: payment.providerRef, amountMinor: amount }),
+    );
     await db.prisma.payment.updateMany({
       where: { id: payment.id, status: "AUTHORIZED" },
       data: { status: "CAPTURED", capturedMinor: amount },

@@ -178,7 +178,9 @@ export function createPaymentsService(deps: {
       select: { id: true, status: true, amountMinor: true },
     });
     if (!row || row.status !== "AUTHORIZED") return;
-    await askProvider("capture", () => provider.capture({ reference: providerRef, amountMinor: row.amountMinor }));
+    await askProvider("capture", () =>
+      provider.capture({ reference: providerRef, amountMinor: row.amountMinor }),
+    );
     await db.prisma.payment.updateMany({
       where: { id: row.id, status: "AUTHORIZED" },
       data: { status: "CAPTURED", capturedMinor: row.amountMinor },
