@@ -362,6 +362,51 @@ describe("a pick from queue to courier", () => {
   });
 });
 
+describe("pick-to-light", () => {
+  it("flashes the shelf label of the next item to pick, green, when the walk starts and as it moves on", async () => {
+    const manager = await callerAs(services, fixture.actors.MANAGER);
+    const label = (
+      await manager.devices.provision({
+        model: "esl-2.13-bwr",
+        name: "Yogurt label",
+        locationCode: "A1-2-1",
+        productSku: "DAIRY-YOGURT",
+      })
+    ).device;
+    const flashes = () =>
+      db.prisma.event.findMany({
+        where: { type: "label.flash_requested", subject: label.id },
+        select: { payload: true },
+      });
+    const order = await placeOrder([
+      { code: fixture.products.cola.code, quantity: "1" },
+      { code: fixture.products.yogurt.code, quantity: "1" },
+    ]);
+    const { batch } = await (await picker()).picking.claim({ orderIds: [order.id] });
+    // Without a floor plan the walk follows the walk sequence: cola's shelf (no label) first.
+    const next = batch.stops[batch.next!.stopIndex]!.tasks.find(
+      (task) => task.lineNo === batch.next!.lineNo,
+    )!;
+    expect(next.product.sku).toBe(fixture.products.cola.sku);
+    expect(await flashes()).toHaveLength(0);
+    await (
+      await picker()
+    ).picking.scan({
+      batchId: batch.id,
+      orderId: order.id,
+      lineNo: next.lineNo,
+      code: fixture.products.cola.code,
+    });
+    const [flash] = await flashes();
+    expect(flash?.payload).toMatchObject({
+      deviceId: label.id,
+      productId: fixture.products.yogurt.id,
+      colour: "green",
+      requestedBy: fixture.actors.PICKER.id,
+    });
+  });
+});
+
 describe("reservations against the kiosks", () => {
   it("an order holding the last units makes a kiosk sale of them fail cleanly; cancelling it frees them and voids its authorization", async () => {
     const { products } = fixture;
