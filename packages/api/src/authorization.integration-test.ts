@@ -91,6 +91,8 @@ const access: Record<string, Row> = {
   "picking.stage": { allowed: ["PICKER", "MANAGER"], input: () => ({ toteCode: "T999-A" }), outcome: "NOT_FOUND" },
   "picking.handoff": { allowed: ["PICKER", "MANAGER"], input: () => ({ courierRef: "SF-1", toteCodes: ["T999-A"] }), outcome: "NOT_FOUND" },
   "picking.tote": { allowed: ["PICKER", "MANAGER"], input: () => ({ code: "T999-A" }), outcome: "NOT_FOUND" },
+  "orders.config": { allowed: ["MANAGER", "CHANNEL", "PICKER"], input: () => ({}) },
+  "orders.setConfig": { allowed: ["MANAGER"], input: () => ({ deliveryPromiseMin: 30 }) },
   "orders.confirmDelivery": {
     allowed: ["CHANNEL", "MANAGER"],
     input: () => ({ orderId: "00000000-0000-4000-8000-000000000000" }),

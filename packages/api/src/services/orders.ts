@@ -83,6 +83,15 @@ export type OrderView = {
 
 export type OrdersConfig = { reservationGraceMin: number };
 
+/** The store's online-order settings, as the manager sets them. */
+export type OrdersConfigView = {
+  deliveryRadiusM: number;
+  deliveryPromiseMin: number;
+  weighedMarginBp: number;
+  captureOn: "HANDOFF" | "DELIVERY";
+  claimTimeoutS: number;
+};
+
 const maxAttempts = 10;
 const expiryBatch = 100;
 
@@ -247,7 +256,7 @@ export function createOrdersService(
   db: Database,
   stores: StoreDirectory,
   logger: Logger,
-  config: OrdersConfig,
+  options: OrdersConfig,
   provider: PaymentProvider,
 ) {
   async function loadOrder(storeId: string, orderId: string): Promise<OrderView> {
@@ -379,7 +388,7 @@ export function createOrdersService(
         "reserve",
       );
       const promisedAt = new Date(now.getTime() + store.deliveryPromiseMin * 60_000);
-      const expiresAt = new Date(promisedAt.getTime() + config.reservationGraceMin * 60_000);
+      const expiresAt = new Date(promisedAt.getTime() + options.reservationGraceMin * 60_000);
       const orderId = randomUUID();
       const lineIds = resolved.map(() => randomUUID());
       const view: OrderView = {
@@ -673,13 +682,16 @@ export function createOrdersService(
         FROM doc, placed, jsonb_to_recordset(d->'reservations') AS r("orderLineId" text, "productId" text, "locationId" text, quantity text)
         RETURNING 1),
       announced AS (
+        -- Placed and reserved happen at once (the stock is held in this statement), announced in order.
         INSERT INTO "Event" ("storeId", type, subject, payload, "createdAt")
-        SELECT ${storeId}::uuid, 'order.placed', placed.id::text,
+        SELECT ${storeId}::uuid, e.type, placed.id::text,
                jsonb_build_object('orderId', placed.id::text, 'number', placed.number, 'externalRef', d->'externalRef',
                  'promisedAt', d->'promisedAt', 'estimatedTotalMinor', d->'estimatedTotalMinor',
-                 'lineCount', jsonb_array_length(d->'lines')),
+                 'authorizedMinor', d->'payment'->'amountMinor', 'lineCount', jsonb_array_length(d->'lines'),
+                 'reservations', jsonb_array_length(d->'reservations')),
                ${at}
-        FROM doc, placed
+        FROM doc, placed, (VALUES (1, 'order.placed'), (2, 'order.reserved')) AS e(seq, type)
+        ORDER BY e.seq
         RETURNING 1),
       written AS MATERIALIZED (
         SELECT (SELECT count(*) FROM idempotency) + (SELECT count(*) FROM lines) + (SELECT count(*) FROM paid)
@@ -921,5 +933,42 @@ export function createOrdersService(
     return amount;
   }
 
-  return { place, cancel, expireReservations, get, list, confirmDelivery, captureOrder, loadOrder };
+  async function config(actor: Actor): Promise<OrdersConfigView> {
+    const store = await stores.get(actor.storeId);
+    return {
+      deliveryRadiusM: store.deliveryRadiusM,
+      deliveryPromiseMin: store.deliveryPromiseMin,
+      weighedMarginBp: store.orderWeighedMarginBp,
+      captureOn: store.orderCaptureOn,
+      claimTimeoutS: store.pickClaimTimeoutS,
+    };
+  }
+
+  async function setConfig(actor: Actor, change: Partial<OrdersConfigView>): Promise<OrdersConfigView> {
+    const before = await config(actor);
+    const data = {
+      ...(change.deliveryRadiusM !== undefined ? { deliveryRadiusM: change.deliveryRadiusM } : {}),
+      ...(change.deliveryPromiseMin !== undefined ? { deliveryPromiseMin: change.deliveryPromiseMin } : {}),
+      ...(change.weighedMarginBp !== undefined ? { orderWeighedMarginBp: change.weighedMarginBp } : {}),
+      ...(change.captureOn !== undefined ? { orderCaptureOn: change.captureOn } : {}),
+      ...(change.claimTimeoutS !== undefined ? { pickClaimTimeoutS: change.claimTimeoutS } : {}),
+    };
+    await db.prisma.$transaction(async (tx) => {
+      await tx.store.update({ where: { id: actor.storeId }, data });
+      await tx.auditLog.create({
+        data: {
+          storeId: actor.storeId,
+          actorKind: actor.kind,
+          actorId: actor.id,
+          action: "orders.config",
+          subject: `store:${actor.storeId}`,
+          details: { before, change: data },
+        },
+      });
+    });
+    stores.forget();
+    return config(actor);
+  }
+
+  return { place, cancel, expireReservations, get, list, confirmDelivery, captureOrder, loadOrder, config, setConfig };
 }

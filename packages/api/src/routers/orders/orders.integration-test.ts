@@ -31,9 +31,16 @@ describe("orders.place", () => {
   it("reserves every line from the shared pool with a promise time and an expiry", async () => {
     const { products, store } = fixture;
     const before = await availableOf(db, store.id, products.wine.id);
-    const placed = await (await channel()).orders.place(
+    const placed = await (
+      await channel()
+    ).orders.place(
       order([
-        { code: products.wine.code, quantity: "2", substitution: "SPECIFIC", preferredSubstituteCode: products.milk.code },
+        {
+          code: products.wine.code,
+          quantity: "2",
+          substitution: "SPECIFIC",
+          preferredSubstituteCode: products.milk.code,
+        },
         { productId: products.bananas.id, quantity: "750", substitution: "NONE" },
       ]),
     );
@@ -43,7 +50,13 @@ describe("orders.place", () => {
     expect(Date.parse(placed.reservationExpiresAt!) - Date.parse(placed.promisedAt)).toBe(15 * 60_000);
     expect(placed.estimatedTotalMinor).toBe(2 * 8800 + 524);
     expect(
-      placed.lines.map((line) => [line.sku, line.quantity, line.substitution, line.preferredSubstituteId, line.reservations.map((r) => r.quantity)]),
+      placed.lines.map((line) => [
+        line.sku,
+        line.quantity,
+        line.substitution,
+        line.preferredSubstituteId,
+        line.reservations.map((r) => r.quantity),
+      ]),
     ).toEqual([
       ["ALC-WINE-750", "2", "SPECIFIC", products.milk.id, ["2"]],
       ["PRODUCE-BANANA", "750", "NONE", null, ["750"]],
@@ -73,20 +86,35 @@ describe("orders.place", () => {
     const before = await stockSnapshot(db);
     await expect(
       (await channel()).orders.place(
-        order([{ code: fixture.products.cola.code, quantity: "1" }], { delivery: { address: "Hongqiao Airport", lat: 31.1979, lng: 121.3363 } }),
+        order([{ code: fixture.products.cola.code, quantity: "1" }], {
+          delivery: { address: "Hongqiao Airport", lat: 31.1979, lng: 121.3363 },
+        }),
       ),
-    ).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: /km from store S001, which delivers within 3.0 km/ });
+    ).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: /km from store S001, which delivers within 3.0 km/,
+    });
     expect(await stockSnapshot(db)).toEqual(before);
   });
 
   it("refuses unknown products and substitutes named without a SPECIFIC preference", async () => {
     const before = await stockSnapshot(db);
     await expect(
-      (await channel()).orders.place(order([{ productId: "00000000-0000-4000-8000-000000000000", quantity: "1" }])),
-    ).rejects.toMatchObject({ code: "NOT_FOUND", message: "Unknown product 00000000-0000-4000-8000-000000000000" });
+      (await channel()).orders.place(
+        order([{ productId: "00000000-0000-4000-8000-000000000000", quantity: "1" }]),
+      ),
+    ).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: "Unknown product 00000000-0000-4000-8000-000000000000",
+    });
     await expect(
-      (await channel()).orders.place(order([{ code: fixture.products.cola.code, quantity: "1", preferredSubstituteCode: "4011" }])),
-    ).rejects.toMatchObject({ code: "NOT_FOUND", message: /substitution preference is BEST_MATCH, not SPECIFIC/ });
+      (await channel()).orders.place(
+        order([{ code: fixture.products.cola.code, quantity: "1", preferredSubstituteCode: "4011" }]),
+      ),
+    ).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: /substitution preference is BEST_MATCH, not SPECIFIC/,
+    });
     await expect(
       (await channel()).orders.place(order([{ code: fixture.products.cola.code, quantity: "0.5" }])),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
@@ -100,8 +128,14 @@ describe("orders.place", () => {
     expect(await (await channel()).orders.place(input)).toEqual(first);
     expect(await stockSnapshot(db)).toEqual(before);
     await expect(
-      (await channel()).orders.place({ ...input, lines: [{ code: fixture.products.cola.code, quantity: "2", substitution: "BEST_MATCH" }] }),
-    ).rejects.toMatchObject({ code: "CONFLICT", message: `Idempotency key '${input.idempotencyKey}' was already used with a different request` });
+      (await channel()).orders.place({
+        ...input,
+        lines: [{ code: fixture.products.cola.code, quantity: "2", substitution: "BEST_MATCH" }],
+      }),
+    ).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: `Idempotency key '${input.idempotencyKey}' was already used with a different request`,
+    });
     expect(await stockSnapshot(db)).toEqual(before);
   });
 });
@@ -110,9 +144,13 @@ describe("orders.cancel and expiry", () => {
   it("cancelling gives the reserved units back, once", async () => {
     const { products, store } = fixture;
     const before = await availableOf(db, store.id, products.cake.id);
-    const placed = await (await channel()).orders.place(order([{ productId: products.cake.id, quantity: "3" }]));
+    const placed = await (
+      await channel()
+    ).orders.place(order([{ productId: products.cake.id, quantity: "3" }]));
     expect(await availableOf(db, store.id, products.cake.id)).toBe(before - 3);
-    const cancelled = await (await channel()).orders.cancel({ orderId: placed.id, reason: "Customer changed their mind" });
+    const cancelled = await (
+      await channel()
+    ).orders.cancel({ orderId: placed.id, reason: "Customer changed their mind" });
     expect(cancelled).toMatchObject({ status: "CANCELLED", cancelReason: "Customer changed their mind" });
     expect(cancelled.lines[0]?.reservations.map((r) => r.status)).toEqual(["RELEASED"]);
     expect(await availableOf(db, store.id, products.cake.id)).toBe(before);
@@ -125,10 +163,16 @@ describe("orders.cancel and expiry", () => {
     const { products, store } = fixture;
     const before = await availableOf(db, store.id, products.cola.id);
     const placed = await (await channel()).orders.place(order([{ code: products.cola.code, quantity: "4" }]));
-    const notYet = await services.orders.expireReservations(systemActor(store.id), new Date(Date.parse(placed.reservationExpiresAt!) - 1000));
+    const notYet = await services.orders.expireReservations(
+      systemActor(store.id),
+      new Date(Date.parse(placed.reservationExpiresAt!) - 1000),
+    );
     expect(notYet.expiredOrders).not.toContain(placed.number);
     expect(await availableOf(db, store.id, products.cola.id)).toBe(before - 4);
-    const due = await services.orders.expireReservations(systemActor(store.id), new Date(Date.parse(placed.reservationExpiresAt!) + 1000));
+    const due = await services.orders.expireReservations(
+      systemActor(store.id),
+      new Date(Date.parse(placed.reservationExpiresAt!) + 1000),
+    );
     expect(due.expiredOrders).toContain(placed.number);
     expect(await availableOf(db, store.id, products.cola.id)).toBeGreaterThanOrEqual(before);
     const after = await (await channel()).orders.get({ orderId: placed.id });

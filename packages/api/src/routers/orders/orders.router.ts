@@ -1,8 +1,24 @@
 import { z } from "zod";
 import { createTRPCRouter, roleProcedure } from "../../trpc";
-import { cancelInput, confirmDeliveryInput, getInput, listInput, placeInput } from "./orders.schema";
+import {
+  cancelInput,
+  confirmDeliveryInput,
+  getInput,
+  listInput,
+  placeInput,
+  setConfigInput,
+} from "./orders.schema";
 
 export const ordersRouter = createTRPCRouter({
+  /** The delivery radius and promise, the authorization margin on weighed lines, when payments are captured, the claim timeout. */
+  config: roleProcedure("MANAGER", "CHANNEL", "PICKER")
+    .input(z.object({}).optional())
+    .query(({ ctx }) => ctx.services.orders.config(ctx.actor)),
+
+  setConfig: roleProcedure("MANAGER")
+    .input(setConfigInput)
+    .mutation(({ ctx, input }) => ctx.services.orders.setConfig(ctx.actor, input)),
+
   /** Reserves every line from the shared pool at once, or nothing. */
   place: roleProcedure("CHANNEL", "MANAGER")
     .input(placeInput)

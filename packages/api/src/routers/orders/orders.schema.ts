@@ -36,12 +36,34 @@ export const placeInput = z.object({
 
 export const confirmDeliveryInput = z.object({ orderId: idSchema });
 
-export const cancelInput = z.object({ orderId: idSchema, reason: z.string().trim().min(1).max(300).optional() });
+export const cancelInput = z.object({
+  orderId: idSchema,
+  reason: z.string().trim().min(1).max(300).optional(),
+});
 
 export const getInput = z.object({ orderId: idSchema });
 
 export const listInput = z.object({
-  status: z.array(z.enum(["PLACED", "RESERVED", "PICKING", "PACKED", "HANDED_OFF", "DELIVERED", "CANCELLED"])).optional(),
+  status: z
+    .array(z.enum(["PLACED", "RESERVED", "PICKING", "PACKED", "HANDED_OFF", "DELIVERED", "CANCELLED"]))
+    .optional(),
   cursor: z.number().int().positive().optional(),
   limit: z.number().int().min(1).max(100).default(20),
 });
+
+/** How the store takes online orders; every field optional, what is left out stays. */
+export const setConfigInput = z
+  .object({
+    deliveryRadiusM: z.int().min(100).max(50_000).optional(),
+    deliveryPromiseMin: z
+      .int()
+      .min(10)
+      .max(24 * 60)
+      .optional(),
+    weighedMarginBp: z.int().min(0).max(10_000).optional(),
+    captureOn: z.enum(["HANDOFF", "DELIVERY"]).optional(),
+    claimTimeoutS: z.int().min(15).max(3600).optional(),
+  })
+  .refine((change) => Object.values(change).some((value) => value !== undefined), {
+    message: "change at least one setting",
+  });

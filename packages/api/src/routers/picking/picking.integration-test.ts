@@ -181,6 +181,12 @@ describe("a pick from queue to courier", () => {
         preferredSubstituteCode: products.cola.code,
       },
     ]);
+    const events = await db.prisma.event.findMany({
+      where: { subject: order.id },
+      orderBy: { id: "asc" },
+      select: { type: true },
+    });
+    expect(events.map((event) => event.type)).toEqual(["order.placed", "order.reserved"]);
     // Bananas are weighed: 15 % margin on their estimate.
     const bananaEstimate = priceForWeight(698, 500_000);
     expect(order.authorizedMinor).toBe(
@@ -272,6 +278,31 @@ describe("a pick from queue to courier", () => {
       await callerAs(services, fixture.actors.CHANNEL)
     ).orders.confirmDelivery({ orderId: order.id });
     expect(delivered).toMatchObject({ status: "DELIVERED", capturedMinor: expected });
+    const statuses = await db.prisma.event.findMany({
+      where: {
+        subject: order.id,
+        type: {
+          in: [
+            "order.placed",
+            "order.reserved",
+            "order.picking",
+            "order.packed",
+            "order.handed_off",
+            "order.delivered",
+          ],
+        },
+      },
+      orderBy: { id: "asc" },
+      select: { type: true },
+    });
+    expect(statuses.map((event) => event.type)).toEqual([
+      "order.placed",
+      "order.reserved",
+      "order.picking",
+      "order.packed",
+      "order.handed_off",
+      "order.delivered",
+    ]);
   });
 
   it("refunds a short line whose customer wants no substitute, and never charges it", async () => {
@@ -358,6 +389,49 @@ describe("a pick from queue to courier", () => {
         where: { code: "produce" },
         data: { temperatureZone: "AMBIENT" },
       });
+    }
+  });
+});
+
+describe("the store's order settings", () => {
+  it("captures on delivery when the store says so, and checks the delivery radius it sets", async () => {
+    const manager = await callerAs(services, fixture.actors.MANAGER);
+    expect(await manager.orders.config()).toEqual({
+      deliveryRadiusM: 3000,
+      deliveryPromiseMin: 30,
+      weighedMarginBp: 1500,
+      captureOn: "HANDOFF",
+      claimTimeoutS: 120,
+    });
+    await manager.orders.setConfig({ captureOn: "DELIVERY", deliveryRadiusM: 500 });
+    try {
+      await expect(placeOrder([{ code: fixture.products.cola.code, quantity: "1" }])).rejects.toMatchObject({
+        code: "PRECONDITION_FAILED",
+        message: /0\.6 km from store S001, which delivers within 0\.5 km/,
+      });
+      await manager.orders.setConfig({ deliveryRadiusM: 3000 });
+      const order = await placeOrder([{ code: fixture.products.cola.code, quantity: "1" }]);
+      const { batch } = await (await picker()).picking.claim({ orderIds: [order.id] });
+      await (
+        await picker()
+      ).picking.scan({ batchId: batch.id, orderId: order.id, lineNo: 1, code: fixture.products.cola.code });
+      const packed = await (await picker()).picking.pack({ batchId: batch.id, orderId: order.id });
+      const handed = await (
+        await picker()
+      ).picking.handoff({ courierRef: "SF-9", toteCodes: packed.order.totes.map((tote) => tote.code) });
+      expect(handed.orders[0]?.capturedMinor).toBeNull();
+      const reference = (await db.prisma.payment.findFirstOrThrow({ where: { orderId: order.id } }))
+        .providerRef;
+      expect(terminal.captures().filter((capture) => capture.reference === reference)).toEqual([]);
+      const delivered = await (
+        await callerAs(services, fixture.actors.CHANNEL)
+      ).orders.confirmDelivery({ orderId: order.id });
+      expect(delivered).toMatchObject({ status: "DELIVERED", capturedMinor: 350 });
+      expect(terminal.captures().filter((capture) => capture.reference === reference)).toEqual([
+        { reference, amountMinor: 350 },
+      ]);
+    } finally {
+      await manager.orders.setConfig({ captureOn: "HANDOFF", deliveryRadiusM: 3000 });
     }
   });
 });
