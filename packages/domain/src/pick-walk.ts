@@ -233,7 +233,8 @@ function preparePlan(plan: FloorPlan): PreparedPlan {
 
 /** The foot of the perpendicular on the nearest corridor segment (the first such segment on a tie). */
 function attach(plan: PreparedPlan, x: number, y: number): Attachment {
-  let best: Attachment | undefined;
+  let bestEdge = 0;
+  let bestT = 0;
   let bestSquared = Number.POSITIVE_INFINITY;
   for (let edge = 0; edge < plan.edgeLength.length; edge++) {
     const ax = plan.nodeX[plan.edgeFrom[edge]!]!;
@@ -243,23 +244,24 @@ function attach(plan: PreparedPlan, x: number, y: number): Attachment {
     const lengthSquared = dx * dx + dy * dy;
     const t =
       lengthSquared === 0 ? 0 : Math.min(1, Math.max(0, ((x - ax) * dx + (y - ay) * dy) / lengthSquared));
-    const footX = ax + t * dx;
-    const footY = ay + t * dy;
-    const squared = (x - footX) ** 2 + (y - footY) ** 2;
+    const squared = (x - ax - t * dx) ** 2 + (y - ay - t * dy) ** 2;
     if (squared < bestSquared) {
       bestSquared = squared;
-      const length = plan.edgeLength[edge]!;
-      best = {
-        edge,
-        x: footX,
-        y: footY,
-        offset: Math.sqrt(squared),
-        toFrom: t * length,
-        toTo: (1 - t) * length,
-      };
+      bestEdge = edge;
+      bestT = t;
     }
   }
-  return best!;
+  const ax = plan.nodeX[plan.edgeFrom[bestEdge]!]!;
+  const ay = plan.nodeY[plan.edgeFrom[bestEdge]!]!;
+  const length = plan.edgeLength[bestEdge]!;
+  return {
+    edge: bestEdge,
+    x: ax + bestT * (plan.nodeX[plan.edgeTo[bestEdge]!]! - ax),
+    y: ay + bestT * (plan.nodeY[plan.edgeTo[bestEdge]!]! - ay),
+    offset: Math.sqrt(bestSquared),
+    toFrom: bestT * length,
+    toTo: (1 - bestT) * length,
+  };
 }
 
 /** Where a point meets the plan's corridors (for drawing the walk, and for checking a plan). */
