@@ -3,6 +3,7 @@ import { checkout } from "./checkout";
 import { decodeBench } from "./decode";
 import { hotSku } from "./hot-sku";
 import { oversell } from "./oversell";
+import { pickRoute } from "./pick-route";
 import { scanLatency } from "./scan-latency";
 import { note } from "./support";
 
@@ -17,6 +18,7 @@ const benches: Record<string, () => Promise<void>> = {
   bridge: bridgeBench,
   decode: decodeBench,
   "scan-latency": scanLatency,
+  "pick-route": pickRoute,
 };
 
 const requested = process.argv.slice(2).filter((arg) => arg !== "--");
