@@ -21,6 +21,7 @@ export {
   type ProductSeed,
 } from "./catalog";
 export { SALES_ZONES, generateLayout, homeZoneOf, type LocationSeed } from "./layout";
+export { generateFloorPlan } from "./floor-plan";
 export {
   demoBridgeMqttCredentials,
   demoDeviceCredentialHash,

@@ -10,8 +10,8 @@ import {
   type PickStop,
   type WalkPoint,
 } from "@store/domain";
-import { planDemoStore, type ProductSeed } from "@store/prisma/seed";
-import { generateFloorPlan } from "../../prisma/seed/floor-plan";
+import { basketSize } from "@store/demo/orders";
+import { generateFloorPlan, planDemoStore, type ProductSeed } from "@store/prisma/seed";
 import { note, percentile, report } from "./support";
 
 const BENCH = "pick-route";
@@ -72,6 +72,11 @@ export function pickRoute(): Promise<void> {
     ),
   );
   goals.push(
+    measureCustomerOrders(plan, start, random, (size) =>
+      distinctIndexes(random, products.length, size).map((index, line) =>
+        lineOf(products[index]!, `line-${line}`),
+      ),
+    ),
     verdict(
       `100-line batch ≤ ${GOALS.batchP95Ms} ms`,
       batchP95 <= GOALS.batchP95Ms,
@@ -82,7 +87,77 @@ export function pickRoute(): Promise<void> {
   return Promise.resolve();
 }
 
-/** Routes random orders every way there is; returns the verdicts on the quality goals. */
+/**
+ * The walk saved against list order on orders as the demo's customers place them: basket sizes
+ * from the order simulator (log-normal around 6 lines, 1 to 25), products at random. One- and
+ * two-stop orders save nothing whatever the router does (there is one loop through them), so the
+ * saving depends on the mix of sizes; this is the store's mix. Returns the verdict on the goal.
+ */
+function measureCustomerOrders(
+  plan: FloorPlan,
+  start: WalkPoint,
+  random: () => number,
+  drawOrder: (size: number) => Line[],
+): string {
+  const savings: Array<{ size: number; routed: number; list: number }> = [];
+  for (let order = 0; order < ORDERS; order++) {
+    const lines = drawOrder(basketSize(random));
+    const routed = planPickWalk(plan, lines, { start }).lengthM;
+    const list = walkLength(
+      plan,
+      lines,
+      lines.map((line) => line.id),
+      { start },
+    );
+    savings.push({ size: lines.length, routed, list });
+  }
+  const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const saving = (of: typeof savings) =>
+    100 * mean(of.map((each) => (each.list === 0 ? 0 : 1 - each.routed / each.list)));
+  const metres = (of: typeof savings) =>
+    100 * (1 - of.reduce((sum, each) => sum + each.routed, 0) / of.reduce((sum, each) => sum + each.list, 0));
+  for (const band of [
+    { name: "1_2", from: 1, to: 2 },
+    { name: "3_5", from: 3, to: 5 },
+    { name: "6_10", from: 6, to: 10 },
+    { name: "11_25", from: 11, to: 25 },
+  ]) {
+    const of = savings.filter((each) => each.size >= band.from && each.size <= band.to);
+    if (of.length === 0) continue;
+    report({
+      bench: BENCH,
+      metric: `customer_orders_saving_vs_list_mean_${band.name}`,
+      value: saving(of),
+      unit: "%",
+    });
+    note(
+      `${BENCH}: customer orders of ${band.from}–${band.to} lines (${of.length}): ${saving(of).toFixed(1)} % shorter than list order`,
+    );
+  }
+  const all = saving(savings);
+  report({ bench: BENCH, metric: "customer_orders", value: savings.length, unit: "orders" });
+  report({
+    bench: BENCH,
+    metric: "customer_orders_mean_lines",
+    value: mean(savings.map((each) => each.size)),
+    unit: "lines",
+  });
+  report({ bench: BENCH, metric: "customer_orders_saving_vs_list_mean", value: all, unit: "%" });
+  report({
+    bench: BENCH,
+    metric: "customer_orders_saving_vs_list_metres",
+    value: metres(savings),
+    unit: "%",
+  });
+  // The goal is on the mean route: the mean walk against the mean walk in list order.
+  return verdict(
+    `mean route ≥ ${100 * GOALS.savingVsList} % shorter than list order`,
+    metres(savings) >= 100 * GOALS.savingVsList,
+    `${metres(savings).toFixed(1)} % over the customers' order sizes; an order saves ${all.toFixed(1)} % on average, one- and two-stop orders nothing`,
+  );
+}
+
+/** Routes random orders every way there is; returns the verdict on the optimum goal. */
 function measureQuality(
   plan: FloorPlan,
   start: WalkPoint,
@@ -190,16 +265,20 @@ function measureQuality(
     report({ bench: BENCH, metric, value: routedMean, unit: "m", baseline, ratio: routedMean / baseline });
   }
   const worstRatio = Math.max(all.routed.ratioMean, all.heuristic.ratioMean);
+  note(
+    `${BENCH}: orders of 2–12 products drawn evenly: ${all.savingVsList.toFixed(1)} % shorter than list order an order on average, ${(100 * (1 - routedMean / listMean)).toFixed(1)} % of all metres; ${all.savingVsWalkSequence.toFixed(1)} % shorter than aisle order`,
+  );
+  const metresSaved = 100 * (1 - routedMean / listMean);
   return [
+    verdict(
+      `mean route ≥ ${100 * GOALS.savingVsList} % shorter than list order on 2–12-product orders`,
+      metresSaved >= 100 * GOALS.savingVsList,
+      `${metresSaved.toFixed(1)} %; an order saves ${all.savingVsList.toFixed(1)} % on average`,
+    ),
     verdict(
       `mean ≤ ${GOALS.ratioToOptimum}× optimum`,
       worstRatio <= GOALS.ratioToOptimum,
       `${all.routed.ratioMean.toFixed(5)} as routed, heuristic alone ${all.heuristic.ratioMean.toFixed(5)}`,
-    ),
-    verdict(
-      `≥ ${100 * GOALS.savingVsList} % shorter than list order`,
-      all.savingVsList >= 100 * GOALS.savingVsList,
-      `${all.savingVsList.toFixed(0)} % an order on average, ${(100 * (1 - routedMean / listMean)).toFixed(0)} % of all metres; ${all.savingVsWalkSequence.toFixed(0)} % shorter than aisle order`,
     ),
   ];
 }
