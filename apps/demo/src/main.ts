@@ -147,6 +147,8 @@ function printBanner(
     `  Catalog          ${storeUrl}/catalog`,
     // The setup link carries the kiosk's token after '#', which never reaches a server or its logs.
     `  Kiosk 1          ${storeUrl}/kiosk/enroll#token=${demoTokens.kiosk}  (its scanner and scales are simulated)`,
+    `  Picker 1         ${storeUrl}/picker/enroll#token=${demoTokens.picker}  (a phone-sized window; handheld 1's scanner is simulated)`,
+    `  Picker 2         ${storeUrl}/picker/enroll#token=${demoTokens.picker2}`,
     `  Inventory API    ${service.url}/  (tRPC over HTTP + SSE; health at ${service.url}/health)`,
     `  Database         ${db.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${env.PGLITE_DATA_DIR ?? ".data/pglite"}`}`,
     `  MQTT broker      ${devices.mqttUrl}  (${devices.embeddedPort === null ? "MQTT_URL" : "embedded, MQTT 3.1.1"}; the firmware bridge is connected)`,
