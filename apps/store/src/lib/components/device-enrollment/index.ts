@@ -1,0 +1,1 @@
+export { default as DeviceEnrollment, type DeviceEnrollmentProps } from "./device-enrollment.svelte";
