@@ -1,5 +1,6 @@
 import type { Locale } from "./locales";
 import { kioskEn, kioskZh } from "./messages-kiosk";
+import { pickerEn, pickerZh } from "./messages-picker";
 
 /**
  * Every text the app shows, in English (the reference) and Simplified Chinese. A message is a string
@@ -110,6 +111,7 @@ const en = {
   "error.retry": "Try again",
   "error.home": "Go to the front page",
   ...kioskEn,
+  ...pickerEn,
 } satisfies Record<string, Message>;
 
 type Message = string | ((params: never) => string);
@@ -183,6 +185,7 @@ const zhCN: Translations = {
   "error.retry": "重试",
   "error.home": "返回首页",
   ...kioskZh,
+  ...pickerZh,
 };
 
 export const dictionaries: Record<Locale, Translations> = { en, "zh-CN": zhCN };
