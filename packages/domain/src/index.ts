@@ -103,3 +103,4 @@ export {
   type PickWalkOptions,
   type WalkPoint,
 } from "./pick-walk";
+export { replenishmentQuantity, shelfRefillLevel, type ShelfRefill } from "./replenishment";
