@@ -43,6 +43,7 @@ export {
   nomenclatureSchema,
   parseVariableMeasure,
   priceCheckDigit,
+  variableMeasureRuleFor,
   variableMeasureRuleSchema,
   type Nomenclature,
   type VariableMeasure,

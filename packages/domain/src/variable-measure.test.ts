@@ -7,6 +7,7 @@ import {
   nomenclatureSchema,
   parseVariableMeasure,
   priceCheckDigit,
+  variableMeasureRuleFor,
   type Nomenclature,
 } from "./variable-measure";
 
@@ -294,6 +295,21 @@ describe("nomenclatureSchema", () => {
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((issue) => issue.message).join("; ")).toContain(message);
   });
+});
+
+describe("variableMeasureRuleFor", () => {
+  it("finds the rule a product's item reference is printed and read with", () => {
+    expect(variableMeasureRuleFor("2012345")).toMatchObject({ prefix: "20", kind: "weight" });
+    expect(variableMeasureRuleFor("221234")).toMatchObject({ prefix: "22", kind: "price" });
+    expect(variableMeasureRuleFor("0212345")).toMatchObject({ prefix: "02", kind: "price" });
+  });
+
+  it.each(["2512345", "201234", "20123456", "20ABCDE", "4011"])(
+    "refuses '%s': no rule fits it",
+    (itemReference) => {
+      expect(errorOf(() => variableMeasureRuleFor(itemReference)).code).toBe("BARCODE_UNKNOWN_PREFIX");
+    },
+  );
 });
 
 describe("buildVariableMeasureBarcode", () => {

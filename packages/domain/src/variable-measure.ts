@@ -308,6 +308,32 @@ export function parseVariableMeasure(
   };
 }
 
+/**
+ * The rule a product's item reference (prefix + item digits, as stored on the product) is read
+ * and printed with: the longest prefix that starts it among the rules whose prefix and item
+ * digits make up its length. BARCODE_UNKNOWN_PREFIX when no rule fits, so no label this store
+ * prints or reads could ever carry it.
+ */
+export function variableMeasureRuleFor(
+  itemReference: string,
+  nomenclature: Nomenclature = defaultNomenclature,
+): VariableMeasureRule {
+  const rules = validNomenclature(nomenclature);
+  const rule = rules
+    .filter(
+      (r) => itemReference.startsWith(r.prefix) && r.prefix.length + r.itemDigits === itemReference.length,
+    )
+    .sort((a, b) => b.prefix.length - a.prefix.length)[0];
+  if (!rule || !/^\d+$/.test(itemReference)) {
+    throw new DomainError(
+      "BARCODE_UNKNOWN_PREFIX",
+      `No variable-measure rule fits item reference '${itemReference}'`,
+      { itemReference },
+    );
+  }
+  return rule;
+}
+
 export type VariableMeasureLabelInput =
   | { itemReference: string; weightG: QuantityMilli; priceMinor?: undefined }
   | { itemReference: string; priceMinor: MinorUnits; weightG?: undefined };
@@ -322,21 +348,9 @@ export function buildVariableMeasureBarcode(
   nomenclature: Nomenclature = defaultNomenclature,
   currency: string = DEFAULT_CURRENCY,
 ): string {
-  const rules = validNomenclature(nomenclature);
   const { itemReference } = input;
   const kind = input.weightG === undefined ? "price" : "weight";
-  const rule = rules
-    .filter(
-      (r) => itemReference.startsWith(r.prefix) && r.prefix.length + r.itemDigits === itemReference.length,
-    )
-    .sort((a, b) => b.prefix.length - a.prefix.length)[0];
-  if (!rule || !/^\d+$/.test(itemReference)) {
-    throw new DomainError(
-      "BARCODE_UNKNOWN_PREFIX",
-      `No variable-measure rule fits item reference '${itemReference}'`,
-      { itemReference },
-    );
-  }
+  const rule = variableMeasureRuleFor(itemReference, nomenclature);
   if (rule.kind !== kind) {
     throw new DomainError(
       "BARCODE_FORMAT",
