@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Product_nameEn_id_idx" ON "Product"("nameEn", "id");
