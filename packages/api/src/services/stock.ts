@@ -76,6 +76,20 @@ const increases: ReadonlySet<AdjustReason> = new Set(["ADJUST_FOUND", "RETURN"])
 type Guard = "available" | "onHand";
 type Move = { productId: string; locationId: string; milli: number; reason: MovementReason; guard: Guard };
 
+/** The Prisma client or a transaction of it: what a stock statement runs on. */
+type Client = Pick<Prisma.TransactionClient, "$queryRaw" | "$executeRaw">;
+
+/** How a stock change is filed: its idempotency key (and request), ledger reference and note. */
+export type StockRecord = { scope: string; key: string; requestHash: string; reference: string; note: string | null };
+
+/** The two moves of a transfer: out of `from` (only what is free there) and into `to`. */
+function transferMoves(productId: string, fromLocationId: string, toLocationId: string, milli: number): Move[] {
+  return [
+    { productId, locationId: fromLocationId, milli: -milli, reason: "TRANSFER_OUT", guard: "available" },
+    { productId, locationId: toLocationId, milli, reason: "TRANSFER_IN", guard: "onHand" },
+  ];
+}
+
 type ProductRow = { id: string; sku: string; nameEn: string; unitOfSale: "EACH" | "WEIGHT"; code: string };
 type LocationRow = { id: string; code: string };
 
@@ -157,9 +171,9 @@ export function createStockService(db: Database, stores: StoreDirectory) {
   }
 
   /** A balance row must exist before it can be locked and changed; creating it changes nothing. */
-  async function ensureBalances(storeId: string, moves: readonly Move[], now: Date): Promise<void> {
+  async function ensureBalances(client: Client, storeId: string, moves: readonly Move[], now: Date): Promise<void> {
     const rows = moves.map((move) => ({ productId: move.productId, locationId: move.locationId }));
-    await db.prisma.$executeRaw`
+    await client.$executeRaw`
       INSERT INTO "StockBalance" ("storeId", "productId", "locationId", "updatedAt")
       SELECT ${storeId}::uuid, r."productId"::uuid, r."locationId"::uuid, ${utc(now)}
       FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r("productId" text, "locationId" text)
@@ -170,37 +184,23 @@ export function createStockService(db: Database, stores: StoreDirectory) {
    * Applies signed moves in one statement: rows locked in (product, location) order; a decrease
    * beyond what its guard allows sets the row to -1, which the onHand CHECK refuses, undoing the
    * whole statement. The ledger and the events come from the rows actually changed, and the
-   * idempotency key stores the result in the same transaction.
+   * idempotency key stores the result in the same transaction. The balance rows must exist.
    */
-  async function applyMoves(
+  async function recordMoves(
+    client: Client,
     actor: Actor,
-    operation: string,
-    key: string,
-    request: unknown,
-    moves: Move[],
-    note: string | null,
-    describeRefusal: () => Promise<ServiceError>,
+    record: StockRecord,
+    moves: readonly Move[],
+    now: Date,
   ): Promise<StockChange> {
-    const scope = idempotencyScope(actor.storeId, operation);
-    const hash = requestHash(request);
-    const known = await replayIfKnown<StockChange>(db, scope, key, hash);
-    if (known) return known;
-    const now = new Date();
     const at = utc(now);
-    const reference = `${operation.replace("stock.", "")}:${randomUUID()}`;
-    await ensureBalances(actor.storeId, moves, now);
     const doc = {
-      scope,
-      key,
-      requestHash: hash,
-      reference,
-      note,
+      ...record,
       actorKind: actor.kind,
       actorId: actor.id,
       moves: moves.map((move) => ({ ...move, delta: formatQuantity(move.milli) })),
     };
-    try {
-      const rows = await db.prisma.$queryRaw<Array<{ response: StockChange }>>`
+    const rows = await client.$queryRaw<Array<{ response: StockChange }>>`
         WITH doc AS MATERIALIZED (SELECT ${JSON.stringify(doc)}::jsonb AS d),
         moves AS MATERIALIZED (
           SELECT m."productId"::uuid AS product_id, m."locationId"::uuid AS location_id, m.delta::numeric AS q,
@@ -224,7 +224,7 @@ export function createStockService(db: Database, stores: StoreDirectory) {
                  (d->>'actorKind')::"ActorKind", d->>'actorId', d->>'reference', d->>'key', ${at}
           FROM applied a, doc
           RETURNING 1),
-        changed AS (${stockChangedEvents(actor.storeId, "applied", { onHand: Prisma.sql`s.q`, reserved: Prisma.sql`0` }, Prisma.sql`s.reason`, Prisma.sql`${reference}::text`, at)}),
+        changed AS (${stockChangedEvents(actor.storeId, "applied", { onHand: Prisma.sql`s.q`, reserved: Prisma.sql`0` }, Prisma.sql`s.reason`, Prisma.sql`${record.reference}::text`, at)}),
         result AS (
           SELECT jsonb_build_object('reference', d->>'reference', 'movements', coalesce(jsonb_agg(jsonb_build_object(
               'productId', a."productId"::text, 'locationId', a."locationId"::text, 'locationCode', loc.code,
@@ -242,15 +242,52 @@ export function createStockService(db: Database, stores: StoreDirectory) {
         SELECT result.response, (SELECT count(*) FROM ledger)::int AS moved, (SELECT count(*) FROM changed)::int AS events,
                (SELECT count(*) FROM idempotency)::int AS keys
         FROM result`;
-      const row = rows[0];
-      if (!row) throw new Error(`Stock change ${reference} was not recorded`);
-      return row.response;
+    const row = rows[0];
+    if (!row) throw new Error(`Stock change ${record.reference} was not recorded`);
+    return row.response;
+  }
+
+  async function applyMoves(
+    actor: Actor,
+    operation: string,
+    key: string,
+    request: unknown,
+    moves: Move[],
+    note: string | null,
+    describeRefusal: () => Promise<ServiceError>,
+  ): Promise<StockChange> {
+    const scope = idempotencyScope(actor.storeId, operation);
+    const hash = requestHash(request);
+    const known = await replayIfKnown<StockChange>(db, scope, key, hash);
+    if (known) return known;
+    const now = new Date();
+    const reference = `${operation.replace("stock.", "")}:${randomUUID()}`;
+    await ensureBalances(db.prisma, actor.storeId, moves, now);
+    try {
+      return await recordMoves(db.prisma, actor, { scope, key, requestHash: hash, reference, note }, moves, now);
     } catch (error) {
       const replay = await replayIfKnown<StockChange>(db, scope, key, hash);
       if (replay) return replay;
       if (refusedBy(error, onHandRefused)) throw await describeRefusal();
       throw error;
     }
+  }
+
+  /**
+   * A transfer inside the caller's transaction, with the moves and the statement of `transfer`
+   * (replenishment closes its task in the same transaction). The caller has checked the product,
+   * the locations and the quantity; a move beyond what is free at `from` fails the transaction
+   * on the onHand CHECK (`onHandRefused`).
+   */
+  async function transferWithin(
+    tx: Client,
+    actor: Actor,
+    transfer: { productId: string; fromLocationId: string; toLocationId: string; milli: number; record: StockRecord },
+    now: Date,
+  ): Promise<StockChange> {
+    const moves = transferMoves(transfer.productId, transfer.fromLocationId, transfer.toLocationId, transfer.milli);
+    await ensureBalances(tx, actor.storeId, moves, now);
+    return recordMoves(tx, actor, transfer.record, moves, now);
   }
 
   async function balanceOf(productId: string, locationId: string) {
@@ -359,10 +396,7 @@ export function createStockService(db: Database, stores: StoreDirectory) {
       "stock.transfer",
       idempotencyKey,
       request,
-      [
-        { productId: product.id, locationId: from.id, milli: -milli, reason: "TRANSFER_OUT", guard: "available" },
-        { productId: product.id, locationId: to.id, milli, reason: "TRANSFER_IN", guard: "onHand" },
-      ],
+      transferMoves(product.id, from.id, to.id, milli),
       input.note ?? null,
       refusal,
     );
@@ -390,7 +424,7 @@ export function createStockService(db: Database, stores: StoreDirectory) {
     const now = new Date();
     const at = utc(now);
     const reference = `count:${randomUUID()}`;
-    await ensureBalances(actor.storeId, [{ productId: product.id, locationId: location.id, milli: 0, reason: "COUNT", guard: "onHand" }], now);
+    await ensureBalances(db.prisma, actor.storeId, [{ productId: product.id, locationId: location.id, milli: 0, reason: "COUNT", guard: "onHand" }], now);
     try {
       const rows = await db.prisma.$queryRaw<Array<{ response: StockChange }>>`
         WITH moves AS MATERIALIZED (
@@ -544,7 +578,7 @@ export function createStockService(db: Database, stores: StoreDirectory) {
     return { items, nextCursor: rows.length > input.limit && last ? last.id : null };
   }
 
-  return { balances, ledger, receive, adjust, transfer, count };
+  return { balances, ledger, receive, adjust, transfer, count, transferWithin };
 }
 
 function parseBalanceCursor(cursor: string): { productId: string; locationId: string } {
