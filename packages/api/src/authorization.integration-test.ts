@@ -159,6 +159,20 @@ const access: Record<string, Row> = {
     outcome: "NOT_FOUND",
   },
   "kiosk.produce": { allowed: ["KIOSK", "ATTENDANT"], input: () => undefined },
+  "replenishment.list": { allowed: ["MANAGER", "PICKER", "ATTENDANT"], input: () => ({}) },
+  "replenishment.create": { allowed: ["MANAGER"], input: (f) => ({ product: { productId: f.products.milk.id }, quantity: "1" }) },
+  "replenishment.complete": {
+    allowed: ["MANAGER", "PICKER", "ATTENDANT"],
+    input: (f, n) => ({
+      taskId: "00000000-0000-4000-8000-000000000000",
+      scans: { product: f.products.milk.code, from: "BR-1", to: "A1-1-1" },
+      quantity: "1",
+      idempotencyKey: `auth-replenish-${n}`,
+    }),
+    outcome: "NOT_FOUND",
+  },
+  "replenishment.cancel": { allowed: ["MANAGER"], input: () => ({ taskId: "00000000-0000-4000-8000-000000000000" }), outcome: "NOT_FOUND" },
+  "shelf.truth": { allowed: ["MANAGER"], input: () => ({}) },
 };
 
 let db: Database & { drop(): Promise<void> };

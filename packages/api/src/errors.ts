@@ -26,6 +26,7 @@ const trpcCodeOf = {
   DEVICE_NOT_FOUND: "NOT_FOUND",
   KIOSK_SESSION_NOT_FOUND: "NOT_FOUND",
   SALE_NOT_FOUND: "NOT_FOUND",
+  TASK_NOT_FOUND: "NOT_FOUND",
   INVALID_QUANTITY: "BAD_REQUEST",
   INVALID_LABEL: "BAD_REQUEST",
   INVALID_CURSOR: "BAD_REQUEST",
@@ -34,6 +35,7 @@ const trpcCodeOf = {
   DEVICE_HOST_REQUIRED: "BAD_REQUEST",
   PAYMENT_AMOUNT_MISMATCH: "BAD_REQUEST",
   WEIGHT_REQUIRED: "BAD_REQUEST",
+  WRONG_LOCATION_KIND: "BAD_REQUEST",
   PRODUCT_INACTIVE: "PRECONDITION_FAILED",
   PRICE_MISSING: "PRECONDITION_FAILED",
   OUT_OF_DELIVERY_AREA: "PRECONDITION_FAILED",
@@ -57,6 +59,10 @@ const trpcCodeOf = {
   CLAIM_LOST: "CONFLICT",
   NOT_READY: "CONFLICT",
   MISSING_TOTES: "CONFLICT",
+  // Replenishment: a scanned location is not the task's; the task is closed, or one is open already.
+  WRONG_LOCATION: "CONFLICT",
+  TASK_CLOSED: "CONFLICT",
+  TASK_EXISTS: "CONFLICT",
   // The customer's card refused the order's authorization: nothing was reserved.
   PAYMENT_DECLINED: "PAYMENT_REQUIRED",
   // The payment provider, not this service, failed or did not answer: retrying with the same

@@ -6,6 +6,8 @@ import { kioskRouter } from "./routers/kiosk/kiosk.router";
 import { ordersRouter } from "./routers/orders/orders.router";
 import { pickingRouter } from "./routers/picking/picking.router";
 import { pricesRouter } from "./routers/prices/prices.router";
+import { replenishmentRouter } from "./routers/replenishment/replenishment.router";
+import { shelfRouter } from "./routers/shelf/shelf.router";
 import { stockRouter } from "./routers/stock/stock.router";
 import { storeRouter } from "./routers/store/store.router";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -21,6 +23,8 @@ export const appRouter = createTRPCRouter({
   events: eventsRouter,
   devices: devicesRouter,
   kiosk: kioskRouter,
+  replenishment: replenishmentRouter,
+  shelf: shelfRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,7 @@
 import { Prisma, type Database } from "@store/db";
 import { capability, deviceDefinitions, type DeviceDefinition } from "@store/contracts";
 import { formatQuantity } from "@store/domain";
+import { openTasksForAlerts, type RaisedShelfAlert } from "./replenishment";
 import { milliOf, utc } from "./sql";
 
 /**
@@ -192,7 +193,8 @@ function describe(row: StateRow): string {
  * Applies a batch of reports from the bridge in order, with one transaction for the whole batch
  * and a fixed number of statements whatever its size: the touched devices' state is read and
  * locked once, every report is worked through in memory, and the changes, scans and events go
- * out in one statement. A report that cannot apply (unknown or retired device, a device that
+ * out in one statement (and a raised shelf alert may open replenishment tasks in one more, see
+ * openTasksForAlerts). A report that cannot apply (unknown or retired device, a device that
  * does not do that, a value out of range) is rejected on its own; the others still apply.
  * Scans are idempotent through DeviceScan's (deviceId, messageKey) key, so a redelivered MQTT
  * message, even after a bridge restart, is a `duplicate` that writes nothing. Events are written
@@ -355,7 +357,8 @@ export async function applyReports(
       const nothingToWrite =
         doc.devices.length + doc.shelves.length + doc.labels.length + doc.scans.length + doc.events.length ===
         0;
-      const inserted = nothingToWrite ? [] : await write(tx, storeId, doc);
+      const { inserted, alerts } = nothingToWrite ? { inserted: [], alerts: [] } : await write(tx, storeId, doc);
+      if (alerts.length > 0) await openTasksForAlerts(tx, storeId, alerts, new Date());
       const applied = new Set(inserted);
       for (const scan of scans)
         results[scan.ord] = applied.has(scan.ord) ? { status: "applied" } : { status: "duplicate" };
@@ -690,7 +693,10 @@ function label(device: Working, report: Extract<DeviceReport, { type: "label" }>
   return { status: "applied" };
 }
 
-/** The batch's writes in one statement; returns the report positions of the scans inserted. */
+/**
+ * The batch's writes in one statement; returns the report positions of the scans inserted and the
+ * shelf alerts raised, with their event ids.
+ */
 async function write(
   tx: Prisma.TransactionClient,
   storeId: string,
@@ -701,13 +707,13 @@ async function write(
     scans: PendingScan[];
     events: PendingEvent[];
   },
-): Promise<number[]> {
+): Promise<{ inserted: number[]; alerts: RaisedShelfAlert[] }> {
   const now = new Date();
   const at = utc(now);
   const ts = (column: Prisma.Sql) => Prisma.sql`(${column}::timestamptz AT TIME ZONE 'UTC')`;
   const scanColumns = Prisma.sql`x("deviceId" uuid, "hostId" uuid, seq int, code text, symbology text,
     "scannedAt" text, "messageKey" text, ord int)`;
-  const rows = await tx.$queryRaw<Array<{ inserted: number[] }>>`
+  const rows = await tx.$queryRaw<Array<{ inserted: number[]; alerts: RaisedShelfAlert[] }>>`
     WITH doc AS MATERIALIZED (SELECT ${JSON.stringify(doc)}::jsonb AS d),
     devices AS (
       UPDATE "Device" dv
@@ -766,9 +772,13 @@ async function write(
     events AS (
       INSERT INTO "Event" ("storeId", type, subject, payload, "createdAt")
       SELECT ${storeId}::uuid, p.type, p.subject, p.payload, ${at} FROM pending p ORDER BY p.ord, p.sub
-      RETURNING 1)
+      RETURNING id, type, payload)
     SELECT coalesce((SELECT jsonb_agg(n.ord) FROM new_scans n), '[]'::jsonb) AS inserted,
+           coalesce((SELECT jsonb_agg(jsonb_build_object('eventId', e.id::text, 'productId', e.payload->>'productId',
+                                                         'locationId', e.payload->>'locationId', 'kind', e.payload->>'kind',
+                                                         'units', e.payload->>'units') ORDER BY e.id)
+                     FROM events e WHERE e.type = 'shelf.alert' AND (e.payload->>'raised')::boolean), '[]'::jsonb) AS alerts,
            (SELECT count(*) FROM devices)::int AS devices, (SELECT count(*) FROM shelves)::int AS shelves,
            (SELECT count(*) FROM labels)::int AS labels, (SELECT count(*) FROM events)::int AS events`;
-  return rows[0]?.inserted ?? [];
+  return { inserted: rows[0]?.inserted ?? [], alerts: rows[0]?.alerts ?? [] };
 }

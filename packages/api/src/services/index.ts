@@ -19,6 +19,7 @@ import { createPaymentsService, type PaymentsService } from "./payments";
 import { createPickingService, PICK_LIGHT_MS, type PickingService } from "./picking";
 import { createPricesService, type PricesService } from "./prices";
 import { createReceiptsService, type ReceiptsService } from "./receipts";
+import { createReplenishmentService, type ReplenishmentService } from "./replenishment";
 import { createStockService, type StockService } from "./stock";
 import { createStoreDirectory, type StoreDirectory } from "./stores";
 
@@ -47,6 +48,7 @@ export type Services = {
   stores: StoreDirectory;
   catalog: CatalogService;
   stock: StockService;
+  replenishment: ReplenishmentService;
   checkout: CheckoutService;
   orders: OrdersService;
   picking: PickingService;
@@ -70,6 +72,7 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
   const stores = createStoreDirectory(db);
   const tail = new EventTail(db, logger, options.events);
   const catalog = createCatalogService(db, stores, () => tail.watermark());
+  const stock = createStockService(db, stores);
   const checkout = createCheckoutService(db, stores, logger, options.saleBatching ?? defaultSaleBatching);
   const kiosk = createKioskService(db, stores, options.kioskLockout ?? defaultKioskLockout);
   const paymentProvider = options.payments ?? new SimulatedTerminal();
@@ -110,7 +113,8 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
     auth: createTokenAuthenticator(db, logger),
     stores,
     catalog,
-    stock: createStockService(db, stores),
+    stock,
+    replenishment: createReplenishmentService({ db, stores, stock }),
     checkout,
     orders,
     picking,
