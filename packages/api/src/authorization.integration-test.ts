@@ -114,6 +114,12 @@ const access: Record<string, Row> = {
     allowed: ["MANAGER"],
     input: (f, n) => ({ idempotencyKey: `auth-price-${n}`, productId: f.products.cola.id, priceMinor: 350 + n }),
   },
+  "dashboard.stock": { allowed: ["MANAGER"], input: () => ({ query: "milk", lowStock: true }) },
+  "dashboard.productHistory": { allowed: ["MANAGER"], input: (f) => ({ productId: f.products.milk.id, days: 7 }) },
+  "dashboard.orders": { allowed: ["MANAGER"], input: () => undefined },
+  "dashboard.pickMetrics": { allowed: ["MANAGER"], input: () => ({ hours: 24 }) },
+  "dashboard.kioskMetrics": { allowed: ["MANAGER"], input: () => ({ hours: 24 }) },
+  "dashboard.audit": { allowed: ["MANAGER"], input: () => ({ action: "kiosk." }) },
   "events.subscribe": { allowed: ["MANAGER", "BRIDGE", "KIOSK", "PICKER", "ATTENDANT"], input: () => ({}) },
   "devices.list": { allowed: ["MANAGER", "BRIDGE"], input: () => ({}) },
   "devices.provision": {

@@ -1,5 +1,6 @@
 import { catalogRouter } from "./routers/catalog/catalog.router";
 import { checkoutRouter } from "./routers/checkout/checkout.router";
+import { dashboardRouter } from "./routers/dashboard/dashboard.router";
 import { devicesRouter } from "./routers/devices/devices.router";
 import { eventsRouter } from "./routers/events/events.router";
 import { kioskRouter } from "./routers/kiosk/kiosk.router";
@@ -23,6 +24,7 @@ export const appRouter = createTRPCRouter({
   events: eventsRouter,
   devices: devicesRouter,
   kiosk: kioskRouter,
+  dashboard: dashboardRouter,
   replenishment: replenishmentRouter,
   shelf: shelfRouter,
 });

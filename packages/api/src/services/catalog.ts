@@ -149,7 +149,7 @@ function scanView(scan: ScanResult): LookupResult["scan"] {
 }
 
 /** A search text that is itself a scan (a GTIN in any form or a PLU) also matches by barcode. */
-function barcodeOfQuery(query: string, store: { nomenclature: Parameters<typeof classifyScan>[1] }) {
+export function barcodeOfQuery(query: string, store: { nomenclature: Parameters<typeof classifyScan>[1] }) {
   if (!/^\d{4,14}$/.test(query)) return null;
   try {
     const scan = classifyScan(query, store.nomenclature);

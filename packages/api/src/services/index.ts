@@ -2,6 +2,7 @@ import type { Database } from "@store/db";
 import pino, { type Logger } from "pino";
 import { createTokenAuthenticator, type TokenAuthenticator } from "../auth/tokens";
 import { createCatalogService, type CatalogService } from "./catalog";
+import { createDashboardService, type DashboardService } from "./dashboard";
 import { createDevicesService, type DevicesService } from "./devices";
 import {
   createCheckoutService,
@@ -59,6 +60,7 @@ export type Services = {
   paymentProvider: PaymentProvider;
   payments: PaymentsService;
   receipts: ReceiptsService;
+  dashboard: DashboardService;
   /** The store of calls that carry no token (the public catalog). */
   defaultStoreId(): Promise<string>;
   close(): Promise<void>;
@@ -125,6 +127,7 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
     paymentProvider,
     payments: createPaymentsService({ db, stores, logger, checkout, kiosk, provider: paymentProvider }),
     receipts: createReceiptsService(db, stores),
+    dashboard: createDashboardService(db, stores, () => tail.watermark()),
     defaultStoreId() {
       defaultStore ??= stores.resolveDefault(options.storeCode).then(
         (store) => store.id,
