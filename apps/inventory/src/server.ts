@@ -7,6 +7,7 @@ import {
   createServices,
   defaultReservationGraceMin,
   purgeExpiredKeys,
+  renderMetrics,
   systemActor,
   type PaymentProvider,
   type Services,
@@ -36,7 +37,7 @@ export type InventoryServiceOptions = {
 };
 
 export type InventoryService = {
-  /** Base URL: tRPC at `<url>/trpc`, health at `<url>/health`. */
+  /** Base URL: tRPC at `<url>/trpc`, health at `<url>/health`, Prometheus metrics at `<url>/metrics`. */
   url: string;
   services: Services;
   close(): Promise<void>;
@@ -47,8 +48,9 @@ const healthTimeoutMs = 2_000;
 
 /**
  * The inventory service host: tRPC over HTTP with subscriptions over server-sent events, a health
- * endpoint, and the timers that expire reservations and purge old idempotency keys. The store app
- * reaches it through its own same-origin /trpc proxy, so no CORS is served here.
+ * endpoint, Prometheus metrics at /metrics, and the timers that expire reservations and purge old
+ * idempotency keys. The store app reaches it through its own same-origin /trpc proxy, so no CORS
+ * is served here.
  */
 export async function startInventoryService(options: InventoryServiceOptions): Promise<InventoryService> {
   const { db } = options;
@@ -86,10 +88,26 @@ export async function startInventoryService(options: InventoryServiceOptions): P
     response.end(JSON.stringify(body));
   }
 
+  async function metrics(response: ServerResponse) {
+    try {
+      const { contentType, body } = await renderMetrics(services.metrics.registry);
+      response.writeHead(200, { "content-type": contentType });
+      response.end(body);
+    } catch (error) {
+      logger.warn({ err: error }, "Could not collect the metrics");
+      response.writeHead(500, { "content-type": "text/plain" });
+      response.end("Could not collect the metrics\n");
+    }
+  }
+
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? "/", "http://inventory").pathname;
     if (path === "/health" && (request.method === "GET" || request.method === "HEAD")) {
       void health(response);
+      return;
+    }
+    if (path === "/metrics" && request.method === "GET") {
+      void metrics(response);
       return;
     }
     if (path.startsWith(trpcPath)) {
@@ -98,7 +116,7 @@ export async function startInventoryService(options: InventoryServiceOptions): P
     }
     response.writeHead(404, { "content-type": "application/json" });
     response.end(
-      JSON.stringify({ error: `Nothing at ${path}: the API is under ${trpcPath}, health at /health` }),
+      JSON.stringify({ error: `Nothing at ${path}: the API is under ${trpcPath}, health at /health, metrics at /metrics` }),
     );
   });
 
@@ -109,6 +127,9 @@ export async function startInventoryService(options: InventoryServiceOptions): P
       resolve();
     });
   });
+  // The sales and order counters follow the event outbox: read it from the start, not from the
+  // first subscriber on.
+  await services.events.tail.start();
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;

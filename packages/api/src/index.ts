@@ -11,6 +11,7 @@ export { systemActor, type Actor } from "./auth/actor";
 export { hashToken } from "./auth/tokens";
 export { ServiceError, toTRPCError, type ServiceErrorCode } from "./errors";
 export { purgeExpiredKeys } from "./services/idempotency";
+export { renderMetrics, processMetrics, type ServiceMetrics } from "./metrics";
 export { eventsChannel, type StoreEvent } from "./services/event-tail";
 export type {
   CatalogItem,

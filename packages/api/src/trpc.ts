@@ -94,18 +94,28 @@ export const createCallerFactory = t.createCallerFactory;
  * 3. PROCEDURES
  */
 
+/**
+ * Every call is timed, counted in the metrics and logged with its procedure, the caller's role,
+ * the duration and the outcome ("ok" or the tRPC error code): debug when it worked, info when it
+ * was refused, error when it failed inside.
+ */
 const timing = t.middleware(async ({ ctx, path, type, next }) => {
   const started = performance.now();
   const result = await next();
-  const durationMs = Math.round((performance.now() - started) * 10) / 10;
-  const who = ctx.actor ? `${ctx.actor.role} ${ctx.actor.id ?? ""}`.trim() : "anonymous";
+  const seconds = (performance.now() - started) / 1000;
+  const durationMs = Math.round(seconds * 10_000) / 10;
+  const outcome = result.ok ? "ok" : result.error.code;
+  ctx.services.metrics.observeRequest(path, type, outcome, seconds);
+  const role = ctx.actor?.role ?? "anonymous";
+  const who = ctx.actor ? `${role} ${ctx.actor.id ?? ""}`.trim() : role;
+  const fields = { procedure: path, type, role, actorId: ctx.actor?.id ?? null, durationMs, outcome };
   const logger = ctx.services.logger;
   if (result.ok) {
-    logger.debug({ path, type, durationMs, actor: who }, `Called '${path}' (${who}, ${durationMs} ms)`);
+    logger.debug(fields, `Called '${path}' (${who}, ${durationMs} ms)`);
   } else if (result.error.code === "INTERNAL_SERVER_ERROR") {
-    logger.error({ path, type, durationMs, actor: who, err: result.error.cause ?? result.error }, `Failed '${path}' (${who}): internal error`);
+    logger.error({ ...fields, err: result.error.cause ?? result.error }, `Failed '${path}' (${who}): internal error`);
   } else {
-    logger.info({ path, type, durationMs, actor: who, code: result.error.code }, `Refused '${path}' (${who}): ${result.error.message}`);
+    logger.info(fields, `Refused '${path}' (${who}): ${result.error.message}`);
   }
   return result;
 });

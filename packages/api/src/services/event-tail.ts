@@ -70,6 +70,7 @@ export class EventTail {
   #reading: Promise<void> | null = null;
   #dirty = false;
   #beforeDeliver: ((events: StoreEvent[]) => Promise<void>) | null = null;
+  #observers: Array<(events: readonly StoreEvent[]) => void> = [];
 
   constructor(db: Database, logger: Logger, options: EventTailOptions = {}) {
     this.#db = db;
@@ -84,6 +85,25 @@ export class EventTail {
   /** A hook that may decorate a batch before subscribers see it (one call per batch). */
   setBeforeDeliver(hook: (events: StoreEvent[]) => Promise<void>): void {
     this.#beforeDeliver = hook;
+  }
+
+  /** Sees every batch as it is delivered (metrics); must not throw. */
+  onDelivered(observer: (events: readonly StoreEvent[]) => void): void {
+    this.#observers.push(observer);
+  }
+
+  /**
+   * Seconds since the oldest event not yet delivered was written: 0 when caught up, null before
+   * the tail started. (A hole the tail is waiting out is not an event yet, so it does not count.)
+   */
+  async lagSeconds(now = Date.now()): Promise<number | null> {
+    if (!this.#ready || this.#stopped) return null;
+    const oldest = await this.#db.prisma.event.findFirst({
+      where: { id: { gt: this.#cursorId } },
+      orderBy: { id: "asc" },
+      select: { createdAt: true },
+    });
+    return oldest ? Math.max(0, (now - oldest.createdAt.getTime()) / 1000) : 0;
   }
 
   /** Position in delivery order of the newest event. */
@@ -258,6 +278,7 @@ export class EventTail {
       }
     }
     for (const event of events) this.#buffer.push({ seq: ++this.#seq, event });
+    for (const observer of this.#observers) observer(events);
     if (this.#buffer.length > this.#bufferSize) {
       this.#buffer.splice(0, this.#buffer.length - this.#bufferSize);
     }

@@ -1,6 +1,7 @@
 import type { Database } from "@store/db";
 import pino, { type Logger } from "pino";
 import { createTokenAuthenticator, type TokenAuthenticator } from "../auth/tokens";
+import { createServiceMetrics, type ServiceMetrics } from "../metrics";
 import { createCatalogService, type CatalogService } from "./catalog";
 import { createDashboardService, type DashboardService } from "./dashboard";
 import { createDevicesService, type DevicesService } from "./devices";
@@ -61,6 +62,7 @@ export type Services = {
   payments: PaymentsService;
   receipts: ReceiptsService;
   dashboard: DashboardService;
+  metrics: ServiceMetrics;
   /** The store of calls that carry no token (the public catalog). */
   defaultStoreId(): Promise<string>;
   close(): Promise<void>;
@@ -128,6 +130,7 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
     payments: createPaymentsService({ db, stores, logger, checkout, kiosk, provider: paymentProvider }),
     receipts: createReceiptsService(db, stores),
     dashboard: createDashboardService(db, stores, () => tail.watermark()),
+    metrics: createServiceMetrics(tail),
     defaultStoreId() {
       defaultStore ??= stores.resolveDefault(options.storeCode).then(
         (store) => store.id,
