@@ -374,6 +374,22 @@ describe("PickerSession queue and claims", () => {
     expect(queue).toHaveBeenCalledTimes(2);
   });
 
+  it("keeps the claim alive while a batch is open, and shows what the service holds once it lapsed", async () => {
+    const heartbeat = vi
+      .fn<PickerApi["heartbeat"]>()
+      .mockResolvedValueOnce({ claimExpiresAt: "2026-11-25T08:04:00.000Z" })
+      .mockRejectedValueOnce(refusal("CLAIM_LOST", "Batch #7 is no longer yours"));
+    const current = vi.fn<PickerApi["current"]>(() => Promise.resolve(null));
+    const session = new PickerSession(fakeApi({ heartbeat, current }), batch(), null);
+    await session.heartbeat();
+    expect(heartbeat).toHaveBeenCalledWith(ids.batch);
+    expect(session.batch?.claimExpiresAt).toBe("2026-11-25T08:04:00.000Z");
+    await session.heartbeat();
+    expect(session.screen).toBe("queue");
+    await session.heartbeat();
+    expect(heartbeat).toHaveBeenCalledTimes(2);
+  });
+
   it("does not let a resume that answers late undo a scan made meanwhile", async () => {
     let answerCurrent: (batch: Batch | null) => void = () => undefined;
     const current = vi.fn<PickerApi["current"]>(() => new Promise((resolve) => (answerCurrent = resolve)));
