@@ -1,4 +1,4 @@
-import type { Database, Prisma, TemperatureZone } from "@store/db";
+import type { Database, OrderStatus, Prisma, TemperatureZone, ToteStatus } from "@store/db";
 import { formatQuantity } from "@store/domain";
 import { z } from "zod";
 import { ServiceError } from "../errors";
@@ -62,13 +62,13 @@ export type PickTask = {
 export type BatchOrder = {
   id: string;
   number: number;
-  status: string;
+  status: OrderStatus;
   promisedAt: string;
   customerName: string;
   estimatedTotalMinor: number;
   authorizedMinor: number;
   pickedTotalMinor: number | null;
-  totes: Array<{ code: string; zone: TemperatureZone; status: string }>;
+  totes: Array<{ code: string; zone: TemperatureZone; status: ToteStatus }>;
   readyToPack: boolean;
 };
 

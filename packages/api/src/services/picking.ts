@@ -979,20 +979,25 @@ export function createPickingService(deps: {
       where: { id: input.orderId, storeId: actor.storeId, batchId: input.batchId },
       select: {
         number: true,
+        payments: { where: { status: "AUTHORIZED" }, select: { amountMinor: true }, take: 1 },
         lines: {
-          where: { lineNo: input.lineNo },
           select: {
+            lineNo: true,
+            status: true,
             productId: true,
             quantity: true,
             pickedQuantity: true,
             unitPriceMinor: true,
+            substituteQuantity: true,
+            substituteUnitPriceMinor: true,
             substitutionPreference: true,
             preferredSubstituteId: true,
+            product: { select: { unitOfSale: true } },
           },
         },
       },
     });
-    const line = order?.lines[0];
+    const line = order?.lines.find((each) => each.lineNo === input.lineNo);
     if (!order || !line)
       throw new ServiceError(
         "ORDER_NOT_FOUND",
@@ -1031,6 +1036,27 @@ export function createPickingService(deps: {
       }),
     ]);
     const detailOf = new Map(details.map((detail) => [detail.id, detail]));
+    // What the card still holds once every other line is picked in full at its ordered price: a
+    // substitute dearer than that would be refused at its scan (the capture never exceeds the hold).
+    const committed = order.lines.reduce((sum, each) => {
+      const unit = each.product.unitOfSale;
+      const picked = grossOf(unit, each.unitPriceMinor, milliOfDecimal(each.pickedQuantity));
+      const substituted = grossOf(
+        unit,
+        each.substituteUnitPriceMinor ?? 0,
+        milliOfDecimal(each.substituteQuantity),
+      );
+      const stillToPick =
+        each.status === "PENDING" && each.lineNo !== line.lineNo
+          ? grossOf(
+              unit,
+              each.unitPriceMinor,
+              Math.max(0, milliOfDecimal(each.quantity) - milliOfDecimal(each.pickedQuantity)),
+            )
+          : 0;
+      return sum + picked + substituted + stillToPick;
+    }, 0);
+    const headroom = (order.payments[0]?.amountMinor ?? 0) - committed;
     const options: SubstituteOption[] = [];
     for (const id of candidates) {
       const fact = facts.get(id);
@@ -1042,6 +1068,7 @@ export function createPickingService(deps: {
       );
       if (available < Math.min(shortMilli, ordered.unitOfSale === "EACH" ? QUANTITY_SCALE : shortMilli))
         continue;
+      if (grossOf(ordered.unitOfSale, fact.priceMinor, shortMilli) > headroom) continue;
       const detail = detailOf.get(id);
       options.push({
         ...ref,

@@ -349,6 +349,34 @@ describe("a pick from queue to courier", () => {
     expect(handed.orders[0]?.capturedMinor).toBe(350);
   });
 
+  it("offers only substitutes the customer's authorization can still pay for", async () => {
+    const { products } = fixture;
+    // Cola 3.50 plus 10 kg of bananas at 6.98/kg (69.80, with the 15 % margin 10.47 held beyond the estimate).
+    const order = await placeOrder([
+      { code: products.cola.code, quantity: "1", substitution: "BEST_MATCH" },
+      { code: products.bananas.code, quantity: "10000", substitution: "NONE" },
+    ]);
+    expect(order.authorizedMinor).toBe(350 + 6980 + 1047);
+    const { batch } = await (await picker()).picking.claim({ orderIds: [order.id] });
+    const offered = await (
+      await picker()
+    ).picking.substitutes({ batchId: batch.id, orderId: order.id, lineNo: 1 });
+    const skus = offered.options.map((option) => option.sku);
+    // Milk (12.50) and yogurt (9.90) fit in 3.50 + 10.47; wine (88.00) does not.
+    expect(skus).toEqual(expect.arrayContaining([products.milk.sku, products.yogurt.sku]));
+    expect(skus).not.toContain(products.wine.sku);
+    await expect(
+      (await picker()).picking.scan({
+        batchId: batch.id,
+        orderId: order.id,
+        lineNo: 1,
+        code: products.wine.code,
+        substitute: true,
+      }),
+    ).rejects.toMatchObject({ message: /more than the \d+ the customer authorized/ });
+    await (await picker()).picking.release({ batchId: batch.id });
+  });
+
   it("keeps a chilled order's goods in a tote of their own zone and hands off only whole orders", async () => {
     await db.prisma.category.updateMany({ where: { code: "produce" }, data: { temperatureZone: "CHILLED" } });
     try {
