@@ -32,6 +32,9 @@ export const bridgeEnvSchema = z
     MQTT_OPERATOR_USERNAME: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).optional(),
     MQTT_OPERATOR_PASSWORD: z.string().min(8).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** Serve Prometheus metrics at http://BRIDGE_METRICS_HOST:<port>/metrics; unset: none. */
+    BRIDGE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    BRIDGE_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
   })
   .refine((env) => env.MQTT_URL === undefined || env.MQTT_PASSWORD !== undefined, {
     message: "MQTT_PASSWORD is required with MQTT_URL",

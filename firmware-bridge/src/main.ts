@@ -49,6 +49,7 @@ if (command === "mosquitto-config") {
     // One journal per instance: instances sharing a host must not share a file.
     journalDir: path.join(env.BRIDGE_JOURNAL_DIR, `instance-${env.BRIDGE_INSTANCE.index + 1}`),
     ...(operator ? { operator } : {}),
+    ...(env.BRIDGE_METRICS_PORT === undefined ? {} : { metrics: { host: env.BRIDGE_METRICS_HOST, port: env.BRIDGE_METRICS_PORT } }),
     ...(env.MQTT_URL
       ? {
           mqtt: {
@@ -61,7 +62,9 @@ if (command === "mosquitto-config") {
         }
       : { embedded: { port: env.MQTT_EMBEDDED_PORT } }),
   });
-  logger.info(`Bridge up for store ${env.STORE_CODE}: MQTT ${node.mqttUrl}, service ${env.INVENTORY_URL}`);
+  logger.info(
+    `Bridge up for store ${env.STORE_CODE}: MQTT ${node.mqttUrl}, service ${env.INVENTORY_URL}${node.metricsUrl ? `, metrics at ${node.metricsUrl}` : ""}`,
+  );
   const stop = async (signal: string) => {
     logger.info(`Stopping the bridge (${signal})`);
     await node.close();

@@ -2,6 +2,7 @@ import { generateDeviceSecret, verifyDevicePassword, hashDevicePassword } from "
 import type { Logger } from "pino";
 import type { BridgeBackend } from "./bridge/backend";
 import { startBridge, type Bridge, type BridgeOptions } from "./bridge/bridge";
+import { createBridgeMetrics, startMetricsServer, type MetricsServer } from "./bridge/metrics";
 import { startEmbeddedBroker, type EmbeddedBroker, type Principal } from "./broker/embedded";
 
 export type BridgeNodeOptions = {
@@ -17,12 +18,16 @@ export type BridgeNodeOptions = {
   /** A technician's or manager tool's login on the embedded broker (reads the store, asks the bridge). */
   operator?: { username: string; password: string };
   instance?: BridgeOptions["instance"];
+  /** Serve Prometheus metrics at `http://<host>:<port>/metrics` (port 0: a free one); absent: none. */
+  metrics?: { host?: string; port: number };
 } & Pick<BridgeOptions, "labels" | "shelf" | "heartbeatScale" | "heartbeatCheckMs" | "onHandled" | "journalDir">;
 
 export type BridgeNode = {
   readonly bridge: Bridge;
   broker: EmbeddedBroker | null;
   mqttUrl: string;
+  /** Where the metrics are served, when they are. */
+  metricsUrl: string | null;
   /** Stops the bridge and starts it again on the same broker and session (an upgrade, a crash). */
   restartBridge(options?: { drainMs?: number }): Promise<Bridge>;
   close(): Promise<void>;
@@ -33,6 +38,45 @@ export type BridgeNode = {
  * admits the bridge and every provisioned device by the registry's stored credentials.
  */
 export async function startBridgeNode(options: BridgeNodeOptions): Promise<BridgeNode> {
+  if (!options.metrics) return startNode(options, null);
+  let node: BridgeNode | null = null;
+  const metrics = createBridgeMetrics(() => {
+    if (!node) throw new Error("The bridge is not up yet");
+    return node.bridge;
+  });
+  node = await startNode(options, metrics.onReported);
+  let server: MetricsServer;
+  try {
+    server = await startMetricsServer({
+      host: options.metrics.host ?? "127.0.0.1",
+      port: options.metrics.port,
+      registry: metrics.registry,
+      logger: options.logger,
+    });
+  } catch (error) {
+    await node.close();
+    throw error;
+  }
+  const started = node;
+  return {
+    get bridge() {
+      return started.bridge;
+    },
+    broker: started.broker,
+    mqttUrl: started.mqttUrl,
+    metricsUrl: server.url,
+    restartBridge: (restart) => started.restartBridge(restart),
+    async close() {
+      await server.close();
+      await started.close();
+    },
+  };
+}
+
+async function startNode(
+  options: BridgeNodeOptions,
+  onReported: BridgeOptions["onReported"] | null,
+): Promise<BridgeNode> {
   const { storeCode, backend, logger } = options;
   const common = {
     storeCode,
@@ -45,6 +89,7 @@ export async function startBridgeNode(options: BridgeNodeOptions): Promise<Bridg
     ...(options.heartbeatCheckMs ? { heartbeatCheckMs: options.heartbeatCheckMs } : {}),
     ...(options.onHandled ? { onHandled: options.onHandled } : {}),
     ...(options.journalDir ? { journalDir: options.journalDir } : {}),
+    ...(onReported ? { onReported } : {}),
   };
 
   if (options.mqtt) {
@@ -56,6 +101,7 @@ export async function startBridgeNode(options: BridgeNodeOptions): Promise<Bridg
       },
       broker: null,
       mqttUrl: mqttOptions.url,
+      metricsUrl: null,
       async restartBridge(restart = {}) {
         await external.close(restart);
         external = await startBridge({ ...common, mqtt: mqttOptions });
@@ -105,6 +151,7 @@ export async function startBridgeNode(options: BridgeNodeOptions): Promise<Bridg
     },
     broker,
     mqttUrl: broker.url,
+    metricsUrl: null,
     async restartBridge(restart = {}) {
       await started.close(restart);
       started = await embeddedBridge();

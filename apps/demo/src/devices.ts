@@ -17,6 +17,8 @@ import type { DemoEnv } from "./env";
 /** The demo store's devices: the bridge and its broker, and the simulated devices with their shoppers. */
 export type StoreDevices = {
   mqttUrl: string;
+  /** The bridge's Prometheus metrics; null when BRIDGE_METRICS_PORT is off. */
+  metricsUrl: string | null;
   /** The embedded broker's port; null on an external broker. */
   embeddedPort: number | null;
   /** The technician's login on the embedded broker; null on an external broker (it has its own). */
@@ -58,6 +60,7 @@ export async function startStoreDevices(options: StoreDevicesOptions): Promise<S
     backend: createTrpcBackend({ url: options.serviceUrl, token: options.bridgeToken }),
     journalDir: options.journalDir,
     logger,
+    ...(env.BRIDGE_METRICS_PORT === "off" ? {} : { metrics: { host: env.HOST, port: env.BRIDGE_METRICS_PORT } }),
     ...(env.MQTT_URL === undefined
       ? { embedded: { host: env.HOST, port: env.MQTT_EMBEDDED_PORT }, ...(operator ? { operator } : {}) }
       : { mqtt: { url: env.MQTT_URL, username: env.MQTT_USERNAME, password: env.MQTT_PASSWORD ?? "" } }),
@@ -65,6 +68,7 @@ export async function startStoreDevices(options: StoreDevicesOptions): Promise<S
   const closeNode = () => node.close();
   const base = {
     mqttUrl: node.mqttUrl,
+    metricsUrl: node.metricsUrl,
     embeddedPort: node.broker?.port ?? null,
     operator,
   };

@@ -3,6 +3,9 @@ import { z } from "zod";
 /** The embedded broker's port: not 1883, so the demo never meets a Mosquitto already running there. */
 export const DEFAULT_EMBEDDED_MQTT_PORT = 18830;
 
+/** Where the demo's bridge serves its Prometheus metrics (the inventory service's are on its own port). */
+export const DEFAULT_BRIDGE_METRICS_PORT = 9464;
+
 /** The demo store's configuration: every variable has a default, so it runs with none set. */
 const envSchema = z
   .object({
@@ -28,6 +31,10 @@ const envSchema = z
      * keeps the broker's pace and loses none if it dies (relative paths from the repository root).
      */
     BRIDGE_JOURNAL_DIR: z.string().min(1).default(".data/bridge-journal"),
+    /** The bridge's metrics port (bound to HOST); `off` serves none. */
+    BRIDGE_METRICS_PORT: z
+      .union([z.literal("off"), z.coerce.number().int().min(0).max(65535)])
+      .default(DEFAULT_BRIDGE_METRICS_PORT),
     /** `off` runs the bridge with no simulated devices (real ones, or none). */
     SIMULATOR: z.enum(["on", "off"]).default("on"),
     /** Mean seconds between two shoppers at a shelf sensor; 0 leaves the shelves alone. */

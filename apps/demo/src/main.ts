@@ -150,6 +150,7 @@ function printBanner(
     `  Picker 1         ${storeUrl}/picker/enroll#token=${demoTokens.picker}  (a phone-sized window; handheld 1's scanner is simulated)`,
     `  Picker 2         ${storeUrl}/picker/enroll#token=${demoTokens.picker2}`,
     `  Inventory API    ${service.url}/  (tRPC over HTTP + SSE; health at ${service.url}/health)`,
+    `  Metrics          ${service.url}/metrics (inventory)${devices.metricsUrl ? `, ${devices.metricsUrl} (bridge)` : ""}  (Prometheus)`,
     `  Database         ${db.kind === "postgres" ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${env.PGLITE_DATA_DIR ?? ".data/pglite"}`}`,
     `  MQTT broker      ${devices.mqttUrl}  (${devices.embeddedPort === null ? "MQTT_URL" : "embedded, MQTT 3.1.1"}; the firmware bridge is connected)`,
     `  Devices          ${online.online} of ${online.total} online${online.online < devices.simulated ? " so far" : ""}; ${

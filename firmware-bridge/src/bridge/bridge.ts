@@ -66,6 +66,8 @@ export type BridgeOptions = {
   errorRatePerS?: number;
   /** Called after each message is handled (benchmarks measure publish-to-handled latency). */
   onHandled?: (handled: { channel: string; topic: string; payload: Buffer }) => void;
+  /** Called when the service's verdict on a report is in, with how long it took from the hand-over (metrics). */
+  onReported?: (reported: { type: Report["type"]; status: Verdict["status"]; seconds: number }) => void;
   /**
    * Where the bridge journals scans, availability and telemetry before acknowledging them, so it
    * can acknowledge at the broker's pace and still lose nothing if it dies (see journal.ts).
@@ -276,8 +278,16 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   // Reports
   // ---------------------------------------------------------------------------------------------
 
-  async function submit(report: Report, topic: string, packet?: IPublishPacket, coalesce?: Coalesce): Promise<Verdict> {
+  /** The reporter's verdict, timed from the hand-over for `onReported`. */
+  async function timedSubmit(report: Report, coalesce?: Coalesce): Promise<Verdict> {
+    const started = performance.now();
     const result = coalesce ? await reporter.submit(report, coalesce) : await reporter.submit(report);
+    options.onReported?.({ type: report.type, status: result.status, seconds: (performance.now() - started) / 1000 });
+    return result;
+  }
+
+  async function submit(report: Report, topic: string, packet?: IPublishPacket, coalesce?: Coalesce): Promise<Verdict> {
+    const result = await timedSubmit(report, coalesce);
     if (result.status === "duplicate") {
       stats.duplicates++;
       // A redelivery (the broker's dup flag) is MQTT doing its job; a scan repeated otherwise is a
@@ -316,7 +326,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   /** Fire and forget, for state the next reading supersedes; problems are logged. */
   function submitLater(report: Report): void {
-    reporter.submit(report).then(
+    timedSubmit(report).then(
       (result) => {
         if (result.status === "rejected") logger.warn({ report, result }, `The service refused a ${report.type} report: ${result.message}`);
       },
