@@ -23,6 +23,11 @@ const access: Record<string, Row> = {
   "catalog.product": { allowed: "public", input: (f) => ({ sku: f.products.milk.sku }) },
   "catalog.lookup": { allowed: "public", input: (f) => ({ code: f.products.milk.code }) },
   "catalog.watchAvailability": { allowed: "public", input: () => ({}) },
+  "catalog.importCsv": {
+    allowed: ["MANAGER"],
+    input: (_f, n) => ({ idempotencyKey: `auth-import-${n}`, csv: `sku,name_en,name_zh,category\nAUTH-${n},Imported,导入,dairy` }),
+  },
+  "catalog.exportProducts": { allowed: ["MANAGER"], input: () => undefined },
   "stock.balances": { allowed: ["MANAGER", "PICKER", "ATTENDANT"], input: () => ({}) },
   "stock.ledger": { allowed: ["MANAGER", "PICKER", "ATTENDANT"], input: () => ({}) },
   "stock.receive": {

@@ -46,6 +46,8 @@ const trpcCodeOf = {
   PAYMENT_ALREADY_RECORDED: "CONFLICT",
   ORDER_STATE: "CONFLICT",
   PRICE_EXISTS: "CONFLICT",
+  // The catalog changed between checking an import and writing it: nothing was written.
+  CATALOG_CONFLICT: "CONFLICT",
   DEVICE_RETIRED: "CONFLICT",
   KIOSK_SESSION_CLOSED: "CONFLICT",
   // Picking: the scanned item is not the one the line wants, or would break a limit of the line.

@@ -4,6 +4,7 @@ import { createTokenAuthenticator, type TokenAuthenticator } from "../auth/token
 import { createServiceMetrics, type ServiceMetrics } from "../metrics";
 import { createCatalogService, type CatalogService } from "./catalog";
 import { createDashboardService, type DashboardService } from "./dashboard";
+import { createCatalogCsvService, type CatalogCsvService } from "./catalog-import";
 import { createDevicesService, type DevicesService } from "./devices";
 import {
   createCheckoutService,
@@ -49,6 +50,8 @@ export type Services = {
   auth: TokenAuthenticator;
   stores: StoreDirectory;
   catalog: CatalogService;
+  /** Catalog import and export as CSV. */
+  catalogCsv: CatalogCsvService;
   stock: StockService;
   replenishment: ReplenishmentService;
   checkout: CheckoutService;
@@ -117,6 +120,7 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
     auth: createTokenAuthenticator(db, logger),
     stores,
     catalog,
+    catalogCsv: createCatalogCsvService(db, stores),
     stock,
     replenishment: createReplenishmentService({ db, stores, stock }),
     checkout,

@@ -1,7 +1,7 @@
 import { tracked } from "@trpc/server";
 import { readsAllStock } from "../../auth/actor";
-import { createTRPCRouter, publicProcedure } from "../../trpc";
-import { lookupInput, productInput, searchInput, watchAvailabilityInput } from "./catalog.schema";
+import { createTRPCRouter, publicProcedure, roleProcedure } from "../../trpc";
+import { importCsvInput, lookupInput, productInput, searchInput, watchAvailabilityInput } from "./catalog.schema";
 
 export const catalogRouter = createTRPCRouter({
   search: publicProcedure
@@ -23,6 +23,18 @@ export const catalogRouter = createTRPCRouter({
   lookup: publicProcedure
     .input(lookupInput)
     .query(({ ctx, input }) => ctx.services.catalog.lookup(ctx.storeId, input.code)),
+
+  /**
+   * Products from a CSV file, all or nothing: a report of every row's errors, or every row
+   * upserted by SKU in one transaction (prices from now, announced like prices.set's).
+   * Progress: `catalog.import_progress` events with the report's importId.
+   */
+  importCsv: roleProcedure("MANAGER")
+    .input(importCsvInput)
+    .mutation(({ ctx, input }) => ctx.services.catalogCsv.importCsv(ctx.actor, input)),
+
+  /** Every product as a CSV file in the import's columns (it imports back unchanged). */
+  exportProducts: roleProcedure("MANAGER").query(({ ctx }) => ctx.services.catalogCsv.exportProducts(ctx.actor)),
 
   /** Sellable availability of products whenever their stock changes (resumable by event id). */
   watchAvailability: publicProcedure.input(watchAvailabilityInput).subscription(async function* ({ ctx, input, signal }) {
