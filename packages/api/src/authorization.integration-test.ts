@@ -46,6 +46,8 @@ const access: Record<string, Row> = {
     allowed: ["MANAGER"],
     input: (f, n) => ({ idempotencyKey: `auth-count-${n}`, product: { productId: f.products.cola.id }, location: { locationCode: "A1-1-1" }, countedQuantity: "30" }),
   },
+  "stock.exportBalances": { allowed: ["MANAGER"], input: () => undefined },
+  "stock.exportLedger": { allowed: ["MANAGER"], input: () => ({ from: "2026-01-01" }) },
   "checkout.quote": { allowed: ["KIOSK", "ATTENDANT"], input: (f) => ({ lines: [{ code: f.products.cola.code }] }) },
   "checkout.commit": {
     allowed: ["KIOSK"],

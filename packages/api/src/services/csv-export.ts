@@ -46,3 +46,10 @@ export function exportStamp(at: Date, timeZone: string): string {
   return `${parts.year}${parts.month}${parts.day}-${parts.hour}${parts.minute}`;
 }
 
+/**
+ * Free text a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe,
+ * which spreadsheets show as text. Only for read-only reports: an import would keep the apostrophe.
+ */
+export function inertText(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}

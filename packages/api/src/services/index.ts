@@ -24,6 +24,7 @@ import { createPricesService, type PricesService } from "./prices";
 import { createReceiptsService, type ReceiptsService } from "./receipts";
 import { createReplenishmentService, type ReplenishmentService } from "./replenishment";
 import { createStockService, type StockService } from "./stock";
+import { createStockExportService, type StockExportService } from "./stock-export";
 import { createStoreDirectory, type StoreDirectory } from "./stores";
 
 export type ServicesOptions = {
@@ -53,6 +54,7 @@ export type Services = {
   /** Catalog import and export as CSV. */
   catalogCsv: CatalogCsvService;
   stock: StockService;
+  stockExport: StockExportService;
   replenishment: ReplenishmentService;
   checkout: CheckoutService;
   orders: OrdersService;
@@ -122,6 +124,7 @@ export function createServices(db: Database, options: ServicesOptions = {}): Ser
     catalog,
     catalogCsv: createCatalogCsvService(db, stores),
     stock,
+    stockExport: createStockExportService(db, stores),
     replenishment: createReplenishmentService({ db, stores, stock }),
     checkout,
     orders,

@@ -4,6 +4,7 @@ import {
   adjustInput,
   balancesInput,
   countInput,
+  exportLedgerInput,
   ledgerInput,
   receiveInput,
   transferInput,
@@ -24,4 +25,12 @@ export const stockRouter = createTRPCRouter({
   transfer: stockWriter.input(transferInput).mutation(({ ctx, input }) => ctx.services.stock.transfer(ctx.actor, input)),
 
   count: stockWriter.input(countInput).mutation(({ ctx, input }) => ctx.services.stock.count(ctx.actor, input)),
+
+  /** Every balance of the store as a CSV file (sku, location, on hand, reserved, available). */
+  exportBalances: stockWriter.query(({ ctx }) => ctx.services.stockExport.exportBalances(ctx.actor)),
+
+  /** The ledger's movements in a period as a CSV file. */
+  exportLedger: stockWriter
+    .input(exportLedgerInput)
+    .query(({ ctx, input }) => ctx.services.stockExport.exportLedger(ctx.actor, input)),
 });

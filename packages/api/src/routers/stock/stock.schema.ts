@@ -59,3 +59,17 @@ export const countInput = z.object({
   countedQuantity: quantitySchema,
   note,
 });
+
+/** A day in the store's time zone (2026-11-01) or an instant with its offset. */
+const periodBound = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
+  error: "expected a date (2026-11-01, the store's day) or a date-time with offset (2026-11-01T08:00:00+08:00)",
+});
+
+export const exportLedgerInput = z
+  .object({
+    /** Inclusive. */
+    from: periodBound.optional(),
+    /** Exclusive for an instant; a date includes its whole day. */
+    to: periodBound.optional(),
+  })
+  .default({});
