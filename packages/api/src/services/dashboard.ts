@@ -187,7 +187,7 @@ export type DashboardService = ReturnType<typeof createDashboardService>;
 export function createDashboardService(db: Database, stores: StoreDirectory, watermark: EventWatermark) {
   /**
    * Which products a stock query matches, as conditions on the product aliased `p`. Text matches
-   * English and Chinese names and SKUs anywhere (any letter case), and barcodes from their start.
+   * English and Chinese names and SKUs anywhere in any letter case, and barcodes from their start.
    */
   function matching(storeId: string, input: StockQuery, store: Parameters<typeof barcodeOfQuery>[1]) {
     const conditions: Prisma.Sql[] = [
@@ -202,7 +202,7 @@ export function createDashboardService(db: Database, stores: StoreDirectory, wat
     }
     const text = input.query?.trim() ?? "";
     if (text) {
-      const pattern = `%${escapeLike(text)}%`;
+      const fragment = escapeLike(text);
       const codes = barcodePrefixes(text).map(
         // Every kind named, so the (kind, code) unique index serves the range.
         (prefix) => Prisma.sql`(bc.kind IN ('GTIN', 'PLU', 'VARIABLE_MEASURE')
@@ -215,9 +215,8 @@ export function createDashboardService(db: Database, stores: StoreDirectory, wat
       const byBarcode = codes.length
         ? Prisma.sql` OR p.id IN (SELECT bc."productId" FROM "Barcode" bc WHERE ${Prisma.join(codes, " OR ")})`
         : Prisma.empty;
-      conditions.push(
-        Prisma.sql`(p."nameEn" ILIKE ${pattern} OR p."nameZh" ILIKE ${pattern} OR p.sku ILIKE ${pattern}${byBarcode})`,
-      );
+      // "searchText" holds the names and SKU already folded to lower case (a trigger keeps it).
+      conditions.push(Prisma.sql`(p."searchText" LIKE '%' || lower(${fragment}) || '%'${byBarcode})`);
     }
     if (input.locationKind) {
       conditions.push(Prisma.sql`EXISTS (

@@ -146,6 +146,33 @@ describe("dashboard.stock", () => {
     );
   });
 
+  it("finds a product by its new name once renamed: the search text follows the names", async () => {
+    const { products } = fixture;
+    const skus = async (query: string) =>
+      (await (await manager()).dashboard.stock({ query })).items.map((item) => item.sku);
+    try {
+      await db.prisma.product.update({
+        where: { id: products.yogurt.id },
+        data: { nameZh: "希腊酸奶 500克" },
+      });
+      expect(await skus("希腊")).toEqual([products.yogurt.sku]);
+      expect(await skus("原味")).toEqual([]);
+      // Written directly, it is still what the names say.
+      await db.prisma.product.update({
+        where: { id: products.yogurt.id },
+        data: { searchText: "something else" },
+      });
+      expect(await skus("something")).toEqual([]);
+      expect(await skus("GREEK")).toEqual([]);
+      expect(await skus("plain YOGURT")).toEqual([products.yogurt.sku]);
+    } finally {
+      await db.prisma.product.update({
+        where: { id: products.yogurt.id },
+        data: { nameZh: "原味酸奶 500克" },
+      });
+    }
+  });
+
   it("filters by kind of location and by low stock, summing every shelf before calling a product low", async () => {
     const { products } = fixture;
     const stock = async (filters: Record<string, unknown>) =>

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Product" ADD COLUMN     "searchText" TEXT NOT NULL DEFAULT '';
