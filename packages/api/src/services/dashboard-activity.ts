@@ -288,14 +288,19 @@ export function createDashboardActivity(db: Database, stores: StoreDirectory) {
           AND s.status = 'COMPLETED'
         GROUP BY 1`,
       db.prisma.$queryRaw<Array<{ start: Date; items: string; minutes: number }>>`
-        SELECT ${hourStart(Prisma.sql`s."createdAt"`)} AS start,
-          coalesce(sum((SELECT sum(CASE WHEN p."unitOfSale" = 'EACH' THEN sl.quantity ELSE 1 END)
-            FROM "SaleLine" sl JOIN "Product" p ON p.id = sl."productId" WHERE sl."saleId" = s.id)), 0)::text AS items,
-          sum(extract(epoch FROM k."endedAt" - k."startedAt"))::float8 / 60 AS minutes
-        FROM "Sale" s JOIN "KioskSession" k ON k."saleId" = s.id
-        WHERE s."storeId" = ${storeId}::uuid AND s."createdAt" >= ${window.since} AND s."createdAt" <= ${at}
-          AND k."endedAt" IS NOT NULL
-        GROUP BY 1`,
+        SELECT basket.start, sum(basket.items)::text AS items, sum(basket.seconds)::float8 / 60 AS minutes
+        FROM (
+          SELECT ${hourStart(Prisma.sql`s."createdAt"`)} AS start,
+            extract(epoch FROM k."endedAt" - k."startedAt") AS seconds,
+            sum(CASE WHEN p."unitOfSale" = 'EACH' THEN sl.quantity ELSE 1 END) AS items
+          FROM "Sale" s
+            JOIN "KioskSession" k ON k."saleId" = s.id
+            JOIN "SaleLine" sl ON sl."saleId" = s.id
+            JOIN "Product" p ON p.id = sl."productId"
+          WHERE s."storeId" = ${storeId}::uuid AND s."createdAt" >= ${window.since} AND s."createdAt" <= ${at}
+            AND k."endedAt" IS NOT NULL
+          GROUP BY s.id, k.id) basket
+        GROUP BY basket.start`,
       db.prisma.$queryRaw<Array<{ start: Date; kind: KioskApprovalKind; count: number }>>`
         SELECT ${hourStart(Prisma.sql`a."createdAt"`)} AS start, a.kind::text AS kind, count(*)::int AS count
         FROM "KioskApproval" a JOIN "KioskSession" k ON k.id = a."sessionId"

@@ -191,9 +191,11 @@ export function createDashboardService(db: Database, stores: StoreDirectory, wat
    */
   function matching(storeId: string, input: StockQuery, store: Parameters<typeof barcodeOfQuery>[1]) {
     const conditions: Prisma.Sql[] = [
-      Prisma.sql`(p.active OR EXISTS (
-        SELECT 1 FROM "StockBalance" held
-        WHERE held."productId" = p.id AND held."storeId" = ${storeId}::uuid AND (held."onHand" <> 0 OR held.reserved <> 0)))`,
+      // IN, not EXISTS: PostgreSQL costs an EXISTS under OR as if run for every product, and a
+      // plan that expensive gets JIT-compiled, which takes longer than the whole query.
+      Prisma.sql`(p.active OR p.id IN (
+        SELECT held."productId" FROM "StockBalance" held
+        WHERE held."storeId" = ${storeId}::uuid AND (held."onHand" <> 0 OR held.reserved <> 0)))`,
     ];
     if (input.categoryCode) {
       conditions.push(
