@@ -1,5 +1,6 @@
 import { bridgeBench } from "./bridge";
 import { checkout } from "./checkout";
+import { dashboardBench } from "./dashboard";
 import { decodeBench } from "./decode";
 import { hotSku } from "./hot-sku";
 import { oversell } from "./oversell";
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<void>> = {
   decode: decodeBench,
   "scan-latency": scanLatency,
   "pick-route": pickRoute,
+  "dashboard-stock": dashboardBench,
 };
 
 const requested = process.argv.slice(2).filter((arg) => arg !== "--");
