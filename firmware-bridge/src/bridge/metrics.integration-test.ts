@@ -78,12 +78,14 @@ describe.runIf(onOneDatabase)("the bridge's metrics", () => {
     });
     try {
       const topic = topicFor("device/scan", { storeCode, deviceId: scanner.id });
-      const scan = { v: 1, seq: 1, symbology: "EAN-13", code: store.fixture.products.milk.code };
-      await client.publishAsync(
-        topic,
-        encodePayload("device/scan", { ...scan, scannedAt: new Date().toISOString() }),
-        { qos: 1 },
-      );
+      const scan = encodePayload("device/scan", {
+        v: 1,
+        seq: 1,
+        symbology: "EAN-13",
+        code: store.fixture.products.milk.code,
+        scannedAt: new Date().toISOString(),
+      });
+      await client.publishAsync(topic, scan, { qos: 1 });
       await client.publishAsync(topic, "{not json", { qos: 1 });
       await client.publishAsync(topic, JSON.stringify({ v: 9, seq: 2 }), { qos: 1 });
     } finally {
