@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { launchBrowser } from "./support/browser";
 import { startKioskStore } from "./support/kiosk-store";
+import { wedgeScan } from "./support/wedge";
 
 const outputDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../docs/screenshots");
 
@@ -28,8 +29,7 @@ const scanned = new Map<string, { count: number; baggedG: number }>();
 async function scan(page: Page, code: string): Promise<void> {
   const before = scanned.get(code) ?? { count: 0, baggedG: 0 };
   const count = before.count + 1;
-  await page.keyboard.type(code, { delay: 4 });
-  await page.keyboard.press("Enter");
+  await wedgeScan(page, code);
   const line = page.locator(`li[data-line-code="${code}"][data-state="priced"][data-quantity="${count}"]`);
   await line.waitFor();
   const expectedG = Number((await line.getAttribute("data-bagging-g")) || 0);

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { launchBrowser } from "./support/browser";
 import { barcodeVideo } from "./support/fake-camera";
 import { startKioskStore, type KioskStore } from "./support/kiosk-store";
+import { wedgeScan } from "./support/wedge";
 
 /**
  * The self-checkout kiosk in Chromium against a whole store: the inventory service, the store
@@ -126,8 +127,7 @@ const produceScale = () => store.produceScale!;
 
 /** A keyboard-wedge scanner: the digits typed fast, then Enter. */
 async function wedge(page: Page, code: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 4 });
-  await page.keyboard.press("Enter");
+  await wedgeScan(page, code);
 }
 
 const line = (page: Page, code: string) => page.locator(`li[data-line-code="${code}"][data-state="priced"]`);

@@ -12,6 +12,7 @@ import type { Page } from "playwright-core";
 import { launchBrowser } from "./support/browser";
 import { piecePool, placeOrder, substitutable, weighedProduct, weightLabel } from "./support/picker-catalog";
 import { startPickerStore } from "./support/picker-store";
+import { wedgeScan } from "./support/wedge";
 
 const outputDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../docs/screenshots");
 
@@ -26,8 +27,7 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 async function wedge(page: Page, code: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 4 });
-  await page.keyboard.press("Enter");
+  await wedgeScan(page, code);
 }
 
 try {

@@ -13,6 +13,7 @@ import {
   type PickProduct,
 } from "./support/picker-catalog";
 import { startPickerStore, type PickerStore } from "./support/picker-store";
+import { wedgeScan } from "./support/wedge";
 
 /**
  * The picker's handheld in Chromium at a phone's size, against a whole store: the inventory
@@ -93,8 +94,7 @@ afterAll(async () => {
 
 /** A keyboard-wedge scanner: the characters typed fast, then Enter. */
 async function wedge(page: Page, code: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 4 });
-  await page.keyboard.press("Enter");
+  await wedgeScan(page, code);
 }
 
 const lineKey = (orderId: string, lineNo: number) => `${orderId}/${lineNo}`;
