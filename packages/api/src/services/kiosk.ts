@@ -2,7 +2,7 @@ import { PIN_SCRYPT, verifyPin, type Database, type KioskApprovalKind } from "@s
 import type { Actor } from "../auth/actor";
 import { ServiceError } from "../errors";
 import { isUniqueViolation } from "./sql";
-import type { StoreDirectory } from "./stores";
+import { updateStoreSettings, type StoreDirectory } from "./stores";
 
 export type KioskConfig = {
   storeCode: string;
@@ -120,20 +120,7 @@ export function createKioskService(
       ...(change.idleTimeoutS !== undefined ? { kioskIdleTimeoutS: change.idleTimeoutS } : {}),
       ...(change.locales !== undefined ? { kioskLocales: change.locales } : {}),
     };
-    await db.prisma.$transaction(async (tx) => {
-      await tx.store.update({ where: { id: actor.storeId }, data });
-      await tx.auditLog.create({
-        data: {
-          storeId: actor.storeId,
-          actorKind: actor.kind,
-          actorId: actor.id,
-          action: "kiosk.config",
-          subject: `store:${actor.storeId}`,
-          details: { before, change: data },
-        },
-      });
-    });
-    stores.forget();
+    await updateStoreSettings(db, stores, actor, "kiosk.config", before, data);
     return config(actor);
   }
 

@@ -18,7 +18,7 @@ import {
 } from "./product-facts";
 import { isRetryableConflict, isUniqueViolation, milliOf, utc } from "./sql";
 import { lockBalances, movesFromJson, reservedRefused, stockChangedEvents } from "./stock-sql";
-import type { StoreConfig, StoreDirectory } from "./stores";
+import { updateStoreSettings, type StoreConfig, type StoreDirectory } from "./stores";
 
 export type OrderLineInput = {
   code?: string | undefined;
@@ -953,20 +953,7 @@ export function createOrdersService(
       ...(change.captureOn !== undefined ? { orderCaptureOn: change.captureOn } : {}),
       ...(change.claimTimeoutS !== undefined ? { pickClaimTimeoutS: change.claimTimeoutS } : {}),
     };
-    await db.prisma.$transaction(async (tx) => {
-      await tx.store.update({ where: { id: actor.storeId }, data });
-      await tx.auditLog.create({
-        data: {
-          storeId: actor.storeId,
-          actorKind: actor.kind,
-          actorId: actor.id,
-          action: "orders.config",
-          subject: `store:${actor.storeId}`,
-          details: { before, change: data },
-        },
-      });
-    });
-    stores.forget();
+    await updateStoreSettings(db, stores, actor, "orders.config", before, data);
     return config(actor);
   }
 

@@ -1,6 +1,7 @@
-import type { Database, Store } from "@store/db";
+import type { Database, Prisma, Store } from "@store/db";
 import { nomenclatureSchema, type Nomenclature } from "@store/domain";
 import { z } from "zod";
+import type { Actor } from "../auth/actor";
 import { ServiceError } from "../errors";
 
 /** A store row with its nomenclature parsed (the column is JSON). */
@@ -90,4 +91,32 @@ export function createStoreDirectory(db: Database): StoreDirectory {
       cache.clear();
     },
   };
+}
+
+/**
+ * Changes store settings and records who changed what from what (one audit row, `action`), then
+ * drops the cached store so every service reads the new settings at once.
+ */
+export async function updateStoreSettings(
+  db: Database,
+  stores: StoreDirectory,
+  actor: Actor,
+  action: string,
+  before: unknown,
+  data: Prisma.StoreUpdateInput,
+): Promise<void> {
+  await db.prisma.$transaction(async (tx) => {
+    await tx.store.update({ where: { id: actor.storeId }, data });
+    await tx.auditLog.create({
+      data: {
+        storeId: actor.storeId,
+        actorKind: actor.kind,
+        actorId: actor.id,
+        action,
+        subject: `store:${actor.storeId}`,
+        details: { before, change: data } as Prisma.InputJsonValue,
+      },
+    });
+  });
+  stores.forget();
 }
