@@ -18,3 +18,19 @@ export async function closeFixtureStore(store: Partial<FixtureStore>): Promise<v
   await store.services?.close();
   await store.db?.drop();
 }
+
+/** A packing station (PK-1) in the fixture store: where pick walks start and end and totes wait. */
+export async function addPackingStation(store: Pick<FixtureStore, "db" | "fixture">): Promise<void> {
+  await store.db.prisma.location.create({
+    data: {
+      storeId: store.fixture.store.id,
+      code: "PK-1",
+      kind: "PACKING",
+      zone: "packing",
+      walkSequence: 200,
+      x: 0,
+      y: 0,
+      sellable: false,
+    },
+  });
+}

@@ -4,7 +4,7 @@ import { SimulatedTerminal, TEST_INSTRUMENTS } from "../../payments";
 import type { Services } from "../../services";
 import { ORDER_AT_RISK_MIN } from "../../services/dashboard-activity";
 import { callerAs, type Fixture } from "../../testing/fixture";
-import { closeFixtureStore, openFixtureStore } from "../../testing/fixture-store";
+import { addPackingStation, closeFixtureStore, openFixtureStore } from "../../testing/fixture-store";
 
 let db: Database & { drop(): Promise<void> };
 let services: Services;
@@ -14,18 +14,7 @@ beforeAll(async () => {
   ({ db, services, fixture } = await openFixtureStore({
     payments: new SimulatedTerminal({ timeoutMs: 50 }),
   }));
-  await db.prisma.location.create({
-    data: {
-      storeId: fixture.store.id,
-      code: "PK-1",
-      kind: "PACKING",
-      zone: "packing",
-      walkSequence: 200,
-      x: 0,
-      y: 0,
-      sellable: false,
-    },
-  });
+  await addPackingStation({ db, fixture });
 });
 afterAll(() => closeFixtureStore({ db, services }));
 

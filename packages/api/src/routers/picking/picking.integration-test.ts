@@ -5,7 +5,7 @@ import type { Actor } from "../../auth/actor";
 import { SimulatedTerminal, TEST_INSTRUMENTS } from "../../payments";
 import type { Services } from "../../services";
 import { callerAs, type Fixture } from "../../testing/fixture";
-import { closeFixtureStore, openFixtureStore } from "../../testing/fixture-store";
+import { addPackingStation, closeFixtureStore, openFixtureStore } from "../../testing/fixture-store";
 import { availableOf } from "../../testing/snapshot";
 
 let db: Database & { drop(): Promise<void> };
@@ -16,18 +16,7 @@ const terminal = new SimulatedTerminal({ timeoutMs: 50 });
 beforeAll(async () => {
   ({ db, services, fixture } = await openFixtureStore({ payments: terminal }));
   // Where walks start and end and totes wait for the courier.
-  await db.prisma.location.create({
-    data: {
-      storeId: fixture.store.id,
-      code: "PK-1",
-      kind: "PACKING",
-      zone: "packing",
-      walkSequence: 200,
-      x: 0,
-      y: 0,
-      sellable: false,
-    },
-  });
+  await addPackingStation({ db, fixture });
 });
 afterAll(() => closeFixtureStore({ db, services }));
 
